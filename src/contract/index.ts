@@ -1,0 +1,4 @@
+export * from './data-schema.js';
+export * from './encoding.js';
+export * from './publisher-env.js';
+export * from './run-completion.js';
