@@ -1,0 +1,15 @@
+export * from './argo.js';
+export * from './check.js';
+export * from './filters.js';
+export * from './gjson.js';
+export * from './go-regexp.js';
+export * from './go-template.js';
+export * from './govaluate.js';
+export * from './graph.js';
+export * from './manifests.js';
+export * from './params.js';
+export * from './rbac.js';
+export * from './sample-event.js';
+export * from './simulate.js';
+export { formatSimulation } from './cli/simulate.js';
+export { EXIT as TOOL_EXIT_CODES, type CliIo } from './cli/io.js';
