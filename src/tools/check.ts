@@ -16,7 +16,7 @@ import {
   publisherSetting,
   type Manifest,
 } from './manifests.js';
-import { boundRules, missingVerbs, requiredAccess } from './rbac.js';
+import { UNNAMEABLE_VERBS, boundRules, missingVerbs, requiredAccess } from './rbac.js';
 import { sampleEventSourceData } from './sample-event.js';
 
 /** Options of {@link check}. */
@@ -73,7 +73,7 @@ export function check(manifests: readonly Manifest[], options: CheckOptions = {}
       if (source.jsonBody !== true) {
         problems.push(
           problem(manifest, `spec.nats.${eventName}.jsonBody`, {
-            message: `is ${JSON.stringify(source.jsonBody ?? null)}, so the body is base64 and no body.… path exists`,
+            message: `is ${source.jsonBody === undefined ? 'not set' : JSON.stringify(source.jsonBody)}, so the body is base64 and no body.… path exists`,
             fix: 'set jsonBody: true',
           }),
         );
@@ -164,12 +164,32 @@ function checkPath(
   const result = gjsonGet(sample, path);
   if (result.exists) return result;
   const suggestion = suggestPath(path, sample, encoding);
+  const parent = existingParent(path, sample);
   report(field, {
     message: `${JSON.stringify(path)} does not exist in a run-completion event (encoding ${encoding})`,
     fix: suggestion
       ? `use ${JSON.stringify(suggestion)} (sensorPaths('${encoding}'))`
-      : `use a path from sensorPaths('${encoding}'), e.g. ${JSON.stringify(sensorPaths(encoding).status)}`,
+      : parent
+        ? `${parent.path} has ${parent.keys.join(', ')}; use one of them (sensorPaths('${encoding}'))`
+        : `use a path from sensorPaths('${encoding}'), e.g. ${JSON.stringify(sensorPaths(encoding).status)}`,
   });
+  return undefined;
+}
+
+/** The longest existing object prefix of a missing path (beyond the envelope), with its keys. */
+function existingParent(path: string, sample: unknown): { path: string; keys: string[] } | undefined {
+  const parts = path.split(/(?<!\\)\./);
+  for (let end = parts.length - 1; end > 1; end--) {
+    const prefix = parts.slice(0, end).join('.');
+    const found = gjsonGet(sample, prefix);
+    if (found.exists && found.type === 'JSON') {
+      const value = found.value as Record<string, unknown>;
+      return {
+        path: prefix,
+        keys: Array.isArray(value) ? value.map((_v, i) => String(i)) : Object.keys(value),
+      };
+    }
+  }
   return undefined;
 }
 
@@ -237,7 +257,11 @@ function checkAccess(
       (roles.length === 0
         ? `no Role in the manifests is bound to ServiceAccount ${namespace}/${serviceAccount}`
         : `${roles.join(', ')} bound to ServiceAccount ${namespace}/${serviceAccount} lack${roles.length === 1 ? 's' : ''} ${missing.join(', ')}`),
-    fix: `grant ${missing.join(', ')} on ${target} in a Role bound to ServiceAccount ${serviceAccount}`,
+    fix:
+      `grant ${missing.join(', ')} on ${target} in a Role bound to ServiceAccount ${serviceAccount}` +
+      (missing.some((verb) => UNNAMEABLE_VERBS.has(verb))
+        ? ` (${missing.filter((verb) => UNNAMEABLE_VERBS.has(verb)).join(', ')} in a rule without resourceNames: Kubernetes cannot restrict ${missing.filter((verb) => UNNAMEABLE_VERBS.has(verb)).join(', ')} by name)`
+        : ''),
   });
 }
 

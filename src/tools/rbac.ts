@@ -37,7 +37,7 @@ const WORKFLOW_OPERATION_VERBS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Verbs that Kubernetes never restricts by `resourceNames`. */
-const UNNAMEABLE_VERBS = new Set(['create', 'list', 'watch', 'deletecollection']);
+export const UNNAMEABLE_VERBS: ReadonlySet<string> = new Set(['create', 'list', 'watch', 'deletecollection']);
 
 /**
  * The access a trigger template needs; `undefined` for triggers that do not act on the cluster.
