@@ -7,9 +7,10 @@ import { PUBLISHER_ENV, sensorPaths } from '../contract/index.js';
 import type { ArgoDataFilter, ArgoEventDependency, ArgoTrigger } from './argo.js';
 import { TRIGGER_KINDS } from './argo.js';
 import {
-  DEFAULT_EVENT_BUS_NAME,
   argoObjects,
+  containerEnvValue,
   encodingInUse,
+  eventSourceKey,
   nameOf,
   namespaceOf,
   type KubeObject,
@@ -79,12 +80,12 @@ function buildGraph(manifests: readonly Manifest[]): { nodes: GraphNode[]; edges
 
   for (const { object } of manifests) {
     if (object.kind !== 'Deployment') continue;
-    const url = containerEnv(object, PUBLISHER_ENV.NATS_URL.name);
+    const url = containerEnvValue(object, PUBLISHER_ENV.NATS_URL.name);
     if (url === undefined) continue;
     const publisher = add('process', [`publisher ${qualified(object)}`]);
     const bus = busByUrl(url);
     if (bus !== undefined) {
-      const subject = containerEnv(object, PUBLISHER_ENV.SUBJECT.name) ?? PUBLISHER_ENV.SUBJECT.default;
+      const subject = containerEnvValue(object, PUBLISHER_ENV.SUBJECT.name) ?? PUBLISHER_ENV.SUBJECT.default;
       edges.push({ from: publisher, to: bus, label: `publish ${subject}` });
     }
   }
@@ -100,7 +101,7 @@ function buildGraph(manifests: readonly Manifest[]): { nodes: GraphNode[]; edges
         `EventSource ${qualified(object)}`,
         `nats ${eventName}: subject ${nats.subject ?? '?'}${nats.jsonBody === true ? ', jsonBody' : ''}`,
       ]);
-      sources.set(key(namespaceOf(object), spec?.eventBusName, nameOf(object), eventName), id);
+      sources.set(eventSourceKey(namespaceOf(object), spec?.eventBusName, nameOf(object), eventName), id);
       const bus = busByUrl(nats.url ?? '');
       edges.push(
         bus !== undefined
@@ -123,7 +124,12 @@ function buildGraph(manifests: readonly Manifest[]): { nodes: GraphNode[]; edges
     ]);
     for (const dependency of dependencies) {
       const source = sources.get(
-        key(namespaceOf(object), spec?.eventBusName, dependency.eventSourceName, dependency.eventName),
+        eventSourceKey(
+          namespaceOf(object),
+          spec?.eventBusName,
+          dependency.eventSourceName,
+          dependency.eventName,
+        ),
       );
       const from = source ?? add('source', [`EventSource ${dependency.eventSourceName} (not in manifests)`]);
       edges.push({ from, to: sensor, label: dependency.name });
@@ -222,21 +228,6 @@ function busKind(object: KubeObject): string {
     ['nats', 'jetstream', 'kafka', 'jetstreamExotic'].find((kind) => spec[kind] !== undefined) ??
     'unknown kind'
   );
-}
-
-function containerEnv(object: KubeObject, name: string): string | undefined {
-  const spec = object.spec as {
-    template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } };
-  };
-  for (const container of spec?.template?.spec?.containers ?? []) {
-    const value = container.env?.find((env) => env.name === name)?.value;
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
-
-function key(namespace: string, bus: string | undefined, eventSource: string, eventName: string): string {
-  return JSON.stringify([namespace, bus || DEFAULT_EVENT_BUS_NAME, eventSource, eventName]);
 }
 
 function escape(text: string): string {

@@ -124,13 +124,8 @@ export function publisherSetting(
   const found: PublisherSetting[] = [];
   for (const manifest of manifests) {
     if (manifest.object.kind !== 'Deployment') continue;
-    const spec = manifest.object.spec as {
-      template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } };
-    };
-    for (const container of spec?.template?.spec?.containers ?? []) {
-      const variable = container.env?.find((env) => env.name === envName);
-      if (variable?.value !== undefined) found.push({ value: variable.value, manifest });
-    }
+    const value = containerEnvValue(manifest.object, envName);
+    if (value !== undefined) found.push({ value, manifest });
   }
   const distinct = new Set(found.map((setting) => setting.value));
   if (distinct.size > 1) {
@@ -163,4 +158,26 @@ async function listYamlFiles(dir: string): Promise<string[]> {
     .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
+}
+
+/** The literal value of an env var in the first container of a workload that sets it. */
+export function containerEnvValue(object: KubeObject, name: string): string | undefined {
+  const spec = object.spec as {
+    template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } };
+  };
+  for (const container of spec?.template?.spec?.containers ?? []) {
+    const value = container.env?.find((env) => env.name === name)?.value;
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** Identifies one NATS event of one EventSource on one namespace's EventBus. */
+export function eventSourceKey(
+  namespace: string,
+  eventBusName: string | undefined,
+  eventSource: string,
+  eventName: string,
+): string {
+  return JSON.stringify([namespace, eventBusName || DEFAULT_EVENT_BUS_NAME, eventSource, eventName]);
 }

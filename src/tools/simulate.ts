@@ -18,8 +18,8 @@ import { TRIGGER_KINDS } from './argo.js';
 import { filterEvent } from './filters.js';
 import { Expression } from './govaluate.js';
 import {
-  DEFAULT_EVENT_BUS_NAME,
   argoObjects,
+  eventSourceKey,
   encodingInUse,
   nameOf,
   namespaceOf,
@@ -116,7 +116,7 @@ export function simulate(
         jsonBody: nats.jsonBody === true,
         ...(nats.metadata ? { metadata: nats.metadata } : {}),
       });
-      emitted.set(eventKey(namespaceOf(object), spec?.eventBusName, nameOf(object), eventName), {
+      emitted.set(eventSourceKey(namespaceOf(object), spec?.eventBusName, nameOf(object), eventName), {
         context: {
           id: SIMULATED_ARGO_EVENT_ID,
           source: nameOf(object),
@@ -173,7 +173,7 @@ function simulateSensor(
   const notes: string[] = [];
   for (const dependency of spec?.dependencies ?? []) {
     const event = emitted.get(
-      eventKey(namespace, spec?.eventBusName, dependency.eventSourceName, dependency.eventName),
+      eventSourceKey(namespace, spec?.eventBusName, dependency.eventSourceName, dependency.eventName),
     );
     const target = `${dependency.eventSourceName}/${dependency.eventName}`;
     if (event === undefined) {
@@ -217,9 +217,7 @@ function simulateTrigger(
 
   const conditions = template?.conditions;
   const met = conditions
-    ? Expression.parse(conditions).evaluate(
-        Object.fromEntries(dependencyNames.map((dep) => [dep, resolved.has(dep)])),
-      ) === true
+    ? conditionsHold(conditions, dependencyNames, resolved)
     : dependencyNames.length > 0 && dependencyNames.every((dep) => resolved.has(dep));
   if (!met) {
     const why = conditions ? `conditions "${conditions}" do not hold` : 'not every dependency resolved';
@@ -261,15 +259,6 @@ function parameterTarget(
   }
 }
 
-function eventKey(
-  namespace: string,
-  bus: string | undefined,
-  eventSource: string,
-  eventName: string,
-): string {
-  return JSON.stringify([namespace, bus || DEFAULT_EVENT_BUS_NAME, eventSource, eventName]);
-}
-
 /** NATS subject matching: `*` is one token, a final `>` is one or more. */
 function subjectMatches(pattern: string, subject: string): boolean {
   const want = pattern.split('.');
@@ -279,4 +268,19 @@ function subjectMatches(pattern: string, subject: string): boolean {
     if (have[i] === undefined || (token !== '*' && token !== have[i])) return false;
   }
   return want.length === have.length;
+}
+
+/**
+ * Evaluates a trigger's `conditions` over which dependencies resolved. Argo reads `-` in dependency
+ * names as `_` (so `dep-a && dep-b` works), and so does this.
+ */
+function conditionsHold(
+  conditions: string,
+  dependencyNames: readonly string[],
+  resolved: ReadonlyMap<string, ArgoEvent>,
+): boolean {
+  const parameters = Object.fromEntries(
+    dependencyNames.map((dep) => [dep.replaceAll('-', '_'), resolved.has(dep)]),
+  );
+  return Expression.parse(conditions.replaceAll('-', '_')).evaluate(parameters) === true;
 }

@@ -163,6 +163,33 @@ describe('simulate', () => {
     });
   });
 
+  it('honours trigger conditions, reading "-" in dependency names as Argo does', async () => {
+    const valid = await loadFixture('valid');
+    const update = valid.find((m) => m.object.metadata?.name === MODEL_UPDATE)!.object.spec as {
+      dependencies: unknown[];
+      triggers: unknown[];
+    };
+    const manifests = editObject(valid, 'Sensor', MODEL_UPDATE, {
+      'spec.dependencies': [
+        ...update.dependencies,
+        { name: 'other-dep', eventSourceName: 'elsewhere', eventName: 'something' },
+      ],
+      'spec.triggers': [
+        { template: { name: 'all', log: {} } },
+        { template: { name: 'either', conditions: 'run-completion || other-dep', log: {} } },
+      ],
+    });
+
+    const result = sensor(simulate(manifests, succeeded), MODEL_UPDATE);
+    expect(result.triggers.map((t) => [t.name, t.fires, t.reason])).toEqual([
+      ['all', false, 'not every dependency resolved'],
+      ['either', true, 'conditions "run-completion || other-dep" hold'],
+    ]);
+    expect(result.reason).toBe(
+      'dependency "run-completion": filters passed; dependency "other-dep": no event from elsewhere/something on this Sensor\'s bus',
+    );
+  });
+
   it('keeps a CloudEvent as given and wraps plain data with a stable id', async () => {
     const manifests = await loadFixture('valid');
     expect(simulate(manifests, succeeded).event).toEqual(succeeded);
