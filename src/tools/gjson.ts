@@ -34,6 +34,8 @@ const NOT_FOUND: GjsonResult = { exists: false, value: undefined, raw: '', type:
 interface PathPart {
   readonly key: string;
   readonly wildcard: boolean;
+  /** An unescaped `#`: the array length, or a map over the array. */
+  readonly hash?: boolean;
 }
 
 /** Evaluates a gjson path against a parsed JSON value. */
@@ -151,7 +153,7 @@ function walk(node: unknown, parts: readonly PathPart[]): { value: unknown } | u
 
   if (Array.isArray(node)) {
     const items = node as unknown[];
-    if (!part.wildcard && part.key === '#') {
+    if (part.hash === true) {
       if (rest.length === 0) return { value: items.length };
       const mapped: unknown[] = [];
       for (const item of items) {
@@ -189,17 +191,20 @@ function parsePath(path: string): PathPart[] {
   let key = '';
   let pattern = '';
   let wildcard = false;
+  let escaped = false;
   for (let i = 0; i < path.length; i++) {
     const c = path[i] as string;
     if (c === '\\' && i + 1 < path.length) {
       const next = path[++i] as string;
       key += next;
+      escaped = true;
       pattern += escapeRegExp(next);
     } else if (c === '.') {
-      parts.push(finish(key, pattern, wildcard));
+      parts.push(finish(key, pattern, wildcard, escaped));
       key = '';
       pattern = '';
       wildcard = false;
+      escaped = false;
     } else if (c === '|' || (c === '#' && path[i + 1] === '(') || (c === '@' && key === '')) {
       throw new UnsupportedGjsonPathError(
         `gjson path "${path}": "${c === '#' ? '#(' : c}" at offset ${i} (queries, pipes and modifiers) is not supported`,
@@ -213,12 +218,13 @@ function parsePath(path: string): PathPart[] {
       pattern += escapeRegExp(c);
     }
   }
-  parts.push(finish(key, pattern, wildcard));
+  parts.push(finish(key, pattern, wildcard, escaped));
   return parts;
 }
 
-function finish(key: string, pattern: string, wildcard: boolean): PathPart {
-  return wildcard ? { key: pattern, wildcard: true } : { key, wildcard: false };
+function finish(key: string, pattern: string, wildcard: boolean, escaped: boolean): PathPart {
+  if (wildcard) return { key: pattern, wildcard: true };
+  return key === '#' && !escaped ? { key, wildcard: false, hash: true } : { key, wildcard: false };
 }
 
 function wildcardMatcher(pattern: string): RegExp {
@@ -238,12 +244,19 @@ function typeOf(value: unknown): GjsonType {
   return 'JSON';
 }
 
-/** Go's `strconv.FormatFloat(f, 'f', -1, 64)`: the shortest decimal, never an exponent. */
+/** Go's `strconv.FormatFloat(f, 'f', -1, 64)`: the shortest round-trip digits, never an exponent. */
 function formatGoFloat(value: number): string {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
   const text = String(value);
   if (!/e/i.test(text)) return text;
-  return value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+
+  const [mantissa = '', exponent = '0'] = value.toExponential().split('e');
+  const sign = mantissa.startsWith('-') ? '-' : '';
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const point = 1 + Number(exponent);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

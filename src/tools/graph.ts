@@ -224,10 +224,12 @@ function qualified(object: KubeObject): string {
 
 function busKind(object: KubeObject): string {
   const spec = (object.spec ?? {}) as Record<string, unknown>;
-  return (
-    ['nats', 'jetstream', 'kafka', 'jetstreamExotic'].find((kind) => spec[kind] !== undefined) ??
-    'unknown kind'
+  const kind = ['nats', 'jetstream', 'kafka', 'jetstreamExotic'].find(
+    (candidate) => spec[candidate] !== undefined,
   );
+  if (kind === undefined) return 'unknown kind';
+  const nats = spec.nats as Record<string, unknown> | undefined;
+  return kind === 'nats' && nats ? `nats ${Object.keys(nats).join(', ')}` : kind;
 }
 
 function escape(text: string): string {

@@ -47,6 +47,11 @@ describe('gjsonGet (gjson README path syntax)', () => {
     expect(gjsonGet(doc, 'machines.#.parts.#').value).toEqual([2, 1]);
   });
 
+  it('reads an escaped # as a key, not the array length', () => {
+    expect(gjsonGet({ tally: { '#': 'hash key' } }, 'tally.\\#').value).toBe('hash key');
+    expect(gjsonGet({ tally: ['a'] }, 'tally.\\#').exists).toBe(false);
+  });
+
   it('treats an escaped dot as part of the key', () => {
     expect(gjsonGet(doc, 'file\\.name').value).toBe('notes.txt');
     expect(gjsonGet(doc, 'file.name').exists).toBe(false);
@@ -74,6 +79,7 @@ describe('gjson result conversions', () => {
   it('String() prints numbers as written, booleans as words, null as empty and objects as JSON', () => {
     expect(gjsonString(gjsonGet({ n: 1.5 }, 'n'))).toBe('1.5');
     expect(gjsonString(gjsonGet({ n: 1e21 }, 'n'))).toBe('1000000000000000000000');
+    expect(gjsonString(gjsonGet({ n: -1.25e-7 }, 'n'))).toBe('-0.000000125');
     expect(gjsonString(gjsonGet({ b: true }, 'b'))).toBe('true');
     expect(gjsonString(gjsonGet({ z: null }, 'z'))).toBe('');
     expect(gjsonString(gjsonGet({ o: { a: 1 } }, 'o'))).toBe('{"a":1}');
