@@ -9,6 +9,7 @@ import {
   encodeNatsMessage,
   eventSourceEnvelope,
   runCompletionEventId,
+  validateRunCompletionData,
   type RunCompletionData,
   type RunCompletionEvent,
   type WireEncoding,
@@ -78,6 +79,11 @@ export interface SimulationResult {
   readonly encoding: WireEncoding;
   /** The CloudEvent as published. */
   readonly event: RunCompletionEvent;
+  /**
+   * Where the event's `data` breaks the published schema (`data/<pointer>: <problem>`); the event is
+   * simulated anyway, as the bus would carry it.
+   */
+  readonly warnings: readonly string[];
   /** Every Sensor in the manifests, in manifest order. */
   readonly sensors: readonly SimulatedSensor[];
 }
@@ -134,7 +140,10 @@ export function simulate(
   const sensors = argoObjects(manifests, 'Sensor').map(({ object }) =>
     simulateSensor(namespaceOf(object), nameOf(object), object.spec as SensorSpec | undefined, emitted),
   );
-  return { encoding, event: cloudEvent, sensors };
+  const warnings = validateRunCompletionData(cloudEvent.data).map(
+    (problem) => `data${problem.path}: ${problem.message}`,
+  );
+  return { encoding, event: cloudEvent, warnings, sensors };
 }
 
 /** Turns the input into a CloudEvent: a CloudEvent is kept, plain `data` is wrapped. */

@@ -190,6 +190,15 @@ describe('simulate', () => {
     );
   });
 
+  it('warns where the data breaks the published schema, and simulates it anyway', async () => {
+    const result = simulate(await loadFixture('valid'), { status: 'succeeded', servingModelArtifacts: [] });
+
+    expect(result.warnings).toEqual(['data/pipelineName: is required']);
+    expect(sensor(result, MODEL_UPDATE).reason).toBe(
+      'dependency "run-completion": event dropped: data filter error (path \'body.data.pipelineName\' does not exist)',
+    );
+  });
+
   it('keeps a CloudEvent as given and wraps plain data with a stable id', async () => {
     const manifests = await loadFixture('valid');
     expect(simulate(manifests, succeeded).event).toEqual(succeeded);

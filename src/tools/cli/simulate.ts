@@ -49,6 +49,7 @@ export function formatSimulation(result: SimulationResult): string {
   const data = result.event.data;
   const lines = [
     `event ${result.event.id}: pipeline ${JSON.stringify(data.pipelineName)} ${data.status}, encoding ${result.encoding}`,
+    ...result.warnings.map((warning) => `warning: ${warning}`),
   ];
   for (const sensor of result.sensors) {
     lines.push(`Sensor ${sensor.namespace}/${sensor.name}: ${sensor.fires ? 'fires' : 'does not fire'}`);
