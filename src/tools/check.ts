@@ -12,6 +12,7 @@ import {
   argoObjects,
   describeObject,
   encodingInUse,
+  nameOf,
   namespaceOf,
   publisherSetting,
   type Manifest,
@@ -124,6 +125,19 @@ export function check(manifests: readonly Manifest[], options: CheckOptions = {}
       }
     }
 
+    const serviceAccount = spec?.template?.serviceAccountName;
+    const actsOnCluster = (spec?.triggers ?? []).some((t) => t.template?.k8s ?? t.template?.argoWorkflow);
+    if (
+      actsOnCluster &&
+      serviceAccount &&
+      !hasServiceAccount(manifests, namespaceOf(manifest.object), serviceAccount)
+    ) {
+      at('spec.template.serviceAccountName', {
+        message: `names ServiceAccount ${namespaceOf(manifest.object)}/${serviceAccount}, which is not in the manifests`,
+        fix: `add ServiceAccount ${serviceAccount} in namespace ${namespaceOf(manifest.object)} with its Role and RoleBinding`,
+      });
+    }
+
     for (const [t, trigger] of (spec?.triggers ?? []).entries()) {
       const template = trigger.template;
       if (template === undefined) continue;
@@ -132,7 +146,7 @@ export function check(manifests: readonly Manifest[], options: CheckOptions = {}
         paths++;
         checkPath(`${path}.src.dataKey`, parameter.src.dataKey, sample, encoding, at);
       }
-      checkAccess(manifests, manifest, spec?.template?.serviceAccountName, template, t, at);
+      checkAccess(manifests, manifest, serviceAccount, template, t, at);
     }
   }
 
@@ -247,22 +261,33 @@ function checkAccess(
     });
     return;
   }
-  const namespace = namespaceOf(sensor.object);
-  const { roles, rules } = boundRules(manifests, namespace, serviceAccount);
+  const account = { name: serviceAccount, namespace: namespaceOf(sensor.object) };
+  const namespace = access.namespace ?? account.namespace;
+  const { roles, rules } = boundRules(manifests, namespace, account);
   const missing = missingVerbs(access, rules);
   if (missing.length === 0) return;
+
+  const where = namespace === account.namespace ? '' : ` in namespace ${namespace}`;
+  const unnameable = missing.filter((verb) => UNNAMEABLE_VERBS.has(verb)).join(', ');
   report(`spec.triggers[${t}].template.${kind}`, {
     message:
-      `trigger "${template.name}" needs ${access.verbs.join(', ')} on ${target}, but ` +
+      `trigger "${template.name}" needs ${access.verbs.join(', ')} on ${target}${where}, but ` +
       (roles.length === 0
-        ? `no Role in the manifests is bound to ServiceAccount ${namespace}/${serviceAccount}`
-        : `${roles.join(', ')} bound to ServiceAccount ${namespace}/${serviceAccount} lack${roles.length === 1 ? 's' : ''} ${missing.join(', ')}`),
+        ? `no Role${where} in the manifests is bound to ServiceAccount ${account.namespace}/${serviceAccount}`
+        : `${roles.join(', ')} bound to ServiceAccount ${account.namespace}/${serviceAccount} lack${roles.length === 1 ? 's' : ''} ${missing.join(', ')}`),
     fix:
-      `grant ${missing.join(', ')} on ${target} in a Role bound to ServiceAccount ${serviceAccount}` +
-      (missing.some((verb) => UNNAMEABLE_VERBS.has(verb))
-        ? ` (${missing.filter((verb) => UNNAMEABLE_VERBS.has(verb)).join(', ')} in a rule without resourceNames: Kubernetes cannot restrict ${missing.filter((verb) => UNNAMEABLE_VERBS.has(verb)).join(', ')} by name)`
+      `grant ${missing.join(', ')} on ${target} in a Role${where} bound to ServiceAccount ${serviceAccount}` +
+      (unnameable
+        ? ` (${unnameable} in a rule without resourceNames: Kubernetes cannot restrict ${unnameable} by name)`
         : ''),
   });
+}
+
+function hasServiceAccount(manifests: readonly Manifest[], namespace: string, name: string): boolean {
+  return manifests.some(
+    (m) =>
+      m.object.kind === 'ServiceAccount' && namespaceOf(m.object) === namespace && nameOf(m.object) === name,
+  );
 }
 
 function problem(

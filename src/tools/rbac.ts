@@ -13,6 +13,8 @@ export interface RequiredAccess {
   readonly resource: string;
   /** The object's name where fixed, else `undefined`. */
   readonly name?: string;
+  /** The object's namespace where the resource names one, else `undefined` (the Sensor's namespace). */
+  readonly namespace?: string;
   readonly verbs: readonly string[];
 }
 
@@ -55,13 +57,14 @@ export function requiredAccess(template: ArgoTriggerTemplate): RequiredAccess | 
     const resource = (template.k8s.source?.resource ?? {}) as {
       apiVersion?: string;
       kind?: string;
-      metadata?: { name?: string };
+      metadata?: { name?: string; namespace?: string };
     };
     const apiVersion = resource.apiVersion ?? 'v1';
     return {
       group: apiVersion.includes('/') ? (apiVersion.split('/')[0] as string) : '',
       resource: pluralize(resource.kind ?? ''),
       ...(resource.metadata?.name ? { name: resource.metadata.name } : {}),
+      ...(resource.metadata?.namespace ? { namespace: resource.metadata.namespace } : {}),
       verbs,
     };
   }
@@ -73,16 +76,22 @@ export function requiredAccess(template: ArgoTriggerTemplate): RequiredAccess | 
         `argoWorkflow operation "${operation}" is not one of ${Object.keys(WORKFLOW_OPERATION_VERBS).join(', ')}`,
       );
     }
-    return { group: 'argoproj.io', resource: 'workflows', verbs };
+    const namespace = (
+      template.argoWorkflow.source?.resource as { metadata?: { namespace?: string } } | undefined
+    )?.metadata?.namespace;
+    return { group: 'argoproj.io', resource: 'workflows', ...(namespace ? { namespace } : {}), verbs };
   }
   return undefined;
 }
 
-/** The Role rules bound to a ServiceAccount by RoleBindings in the manifests, with the Roles' names. */
+/**
+ * The rules of the Roles (and ClusterRoles) that RoleBindings in `namespace` bind to a ServiceAccount,
+ * with the Roles' names.
+ */
 export function boundRules(
   manifests: readonly Manifest[],
   namespace: string,
-  serviceAccount: string,
+  serviceAccount: { readonly name: string; readonly namespace: string },
 ): { readonly roles: readonly string[]; readonly rules: readonly PolicyRule[] } {
   const roles: string[] = [];
   const rules: PolicyRule[] = [];
@@ -91,7 +100,9 @@ export function boundRules(
     const subjects = (object.subjects ?? []) as { kind?: string; name?: string; namespace?: string }[];
     const bound = subjects.some(
       (s) =>
-        s.kind === 'ServiceAccount' && s.name === serviceAccount && (s.namespace ?? namespace) === namespace,
+        s.kind === 'ServiceAccount' &&
+        s.name === serviceAccount.name &&
+        (s.namespace ?? namespace) === serviceAccount.namespace,
     );
     const ref = object.roleRef as { kind?: string; name?: string } | undefined;
     if (!bound || ref?.name === undefined) continue;

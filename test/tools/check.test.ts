@@ -30,6 +30,7 @@ describe('check', () => {
       `${FILE}: ${SENSOR}: spec.dependencies[0].filters.data[0].path: "body.status" does not exist in a run-completion event (encoding structured); fix: use "body.data.status" (sensorPaths('structured'))`,
       `${FILE}: ${SENSOR}: spec.dependencies[0].filters.data[1].type: is "number" but body.data.pipelineName is a string; fix: use type: string`,
       `${FILE}: ${SENSOR}: spec.dependencies[0].filters.data[2].value[0]: "penguin-pipeline" is an unanchored regular expression, so it also matches values that merely contain it; fix: use "^penguin-pipeline$"`,
+      `${FILE}: ${SENSOR}: spec.template.serviceAccountName: names ServiceAccount penguin-team/penguin-pipeline-model-update, which is not in the manifests; fix: add ServiceAccount penguin-pipeline-model-update in namespace penguin-team with its Role and RoleBinding`,
       `${FILE}: ${SENSOR}: spec.triggers[0].template.k8s.parameters[0].src.dataKey: "body.data.servingModelArtifacts.0.uri" does not exist in a run-completion event (encoding structured); fix: body.data.servingModelArtifacts.0 has name, location; use one of them (sensorPaths('structured'))`,
       `${FILE}: ${SENSOR}: spec.triggers[0].template.k8s: trigger "update-serving" needs get, patch, create on configmaps (name serving), but Role/penguin-pipeline-model-update bound to ServiceAccount penguin-team/penguin-pipeline-model-update lacks create; fix: grant create on configmaps (name serving) in a Role bound to ServiceAccount penguin-pipeline-model-update (create in a rule without resourceNames: Kubernetes cannot restrict create by name)`,
       `${FILE}: Sensor penguin-team/next-pipeline: spec.template.serviceAccountName: is not set, but trigger "submit-next" (argoWorkflow) needs create, list on workflows.argoproj.io; fix: set template.serviceAccountName to a ServiceAccount bound to a Role granting create, list on workflows.argoproj.io`,
@@ -59,6 +60,20 @@ describe('check', () => {
 
     expect(check(manifests).problems.map((p) => p.message)).toEqual([
       'trigger "update-serving" needs get, patch, create on configmaps (name serving), but no Role in the manifests is bound to ServiceAccount penguin-team/penguin-pipeline-model-update',
+    ]);
+  });
+
+  it("looks for the Role in the target object's namespace when it names another one", async () => {
+    const manifests = editObject(await loadFixture('valid'), 'Sensor', 'penguin-pipeline-model-update', {
+      'spec.triggers.1.template.k8s.source.resource.metadata.namespace': 'serving',
+    });
+
+    expect(check(manifests).problems.map((p) => [p.path, p.message, p.fix])).toEqual([
+      [
+        'spec.triggers[1].template.k8s',
+        'trigger "update-serving" needs get, patch, create on configmaps (name serving) in namespace serving, but no Role in namespace serving in the manifests is bound to ServiceAccount penguin-team/penguin-pipeline-model-update',
+        'grant get, patch, create on configmaps (name serving) in a Role in namespace serving bound to ServiceAccount penguin-pipeline-model-update (create in a rule without resourceNames: Kubernetes cannot restrict create by name)',
+      ],
     ]);
   });
 

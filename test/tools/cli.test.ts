@@ -76,8 +76,8 @@ describe('kfp-events check', () => {
     const io = capture();
     expect(await check(['--dist', BROKEN], io)).toBe(1);
     const lines = io.err().trimEnd().split('\n');
-    expect(lines[0]).toBe('check found 7 problems (encoding structured):');
-    expect(lines).toHaveLength(8);
+    expect(lines[0]).toBe('check found 8 problems (encoding structured):');
+    expect(lines).toHaveLength(9);
   });
 });
 
@@ -105,7 +105,7 @@ describe('the commands as processes', () => {
     expect(exec('check', '--dist', VALID).status).toBe(0);
     const broken = exec('check', '--dist', BROKEN);
     expect(broken.status).toBe(1);
-    expect(broken.stderr).toContain('check found 7 problems');
+    expect(broken.stderr).toContain('check found 8 problems');
     expect(exec('graph', '--bogus').status).toBe(2);
   });
 });
