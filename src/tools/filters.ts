@@ -24,6 +24,7 @@ import type {
   LogicalOperator,
 } from './argo.js';
 import { logicalOperator } from './argo.js';
+import { UnsupportedSyntaxError } from './errors.js';
 import {
   gjsonBool,
   gjsonFloat,
@@ -46,7 +47,7 @@ export interface FilterOutcome {
 }
 
 /** Thrown for filters whose Argo behaviour these tools do not reproduce (time, script). */
-export class UnsupportedFilterError extends Error {
+export class UnsupportedFilterError extends UnsupportedSyntaxError {
   override readonly name = 'UnsupportedFilterError';
 }
 

@@ -8,6 +8,8 @@
  * and literals (`!…`) are refused with {@link UnsupportedGjsonPathError}.
  */
 
+import { UnsupportedSyntaxError } from './errors.js';
+
 /** The JSON type of a result, named as gjson names them. */
 export type GjsonType = 'Null' | 'False' | 'Number' | 'String' | 'True' | 'JSON';
 
@@ -24,7 +26,7 @@ export interface GjsonResult {
 }
 
 /** Thrown for gjson syntax this evaluator does not implement. */
-export class UnsupportedGjsonPathError extends Error {
+export class UnsupportedGjsonPathError extends UnsupportedSyntaxError {
   override readonly name = 'UnsupportedGjsonPathError';
 }
 

@@ -9,13 +9,15 @@
  * or `U`, Unicode classes `\p…`, and `\C`.
  */
 
+import { UnsupportedSyntaxError } from './errors.js';
+
 /** Thrown where Go's `regexp.Compile` would fail too. */
 export class GoRegexpSyntaxError extends Error {
   override readonly name = 'GoRegexpSyntaxError';
 }
 
 /** Thrown for RE2 syntax this translation does not implement. */
-export class UnsupportedGoRegexpError extends Error {
+export class UnsupportedGoRegexpError extends UnsupportedSyntaxError {
   override readonly name = 'UnsupportedGoRegexpError';
 }
 

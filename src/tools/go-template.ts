@@ -6,8 +6,10 @@
  * Anything else raises {@link UnsupportedTemplateError}.
  */
 
+import { UnsupportedSyntaxError } from './errors.js';
+
 /** Thrown for template syntax outside the supported subset. */
-export class UnsupportedTemplateError extends Error {
+export class UnsupportedTemplateError extends UnsupportedSyntaxError {
   override readonly name = 'UnsupportedTemplateError';
 }
 

@@ -9,10 +9,11 @@
  * govaluate would raise at evaluation time (wrong operand types, missing parameters) raise
  * {@link ExpressionEvaluationError}.
  */
+import { UnsupportedSyntaxError } from './errors.js';
 import { compileGoRegexp } from './go-regexp.js';
 
 /** Thrown for expressions outside the supported govaluate subset, or that do not parse. */
-export class UnsupportedExpressionError extends Error {
+export class UnsupportedExpressionError extends UnsupportedSyntaxError {
   override readonly name = 'UnsupportedExpressionError';
 }
 

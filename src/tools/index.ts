@@ -13,3 +13,4 @@ export * from './sample-event.js';
 export * from './simulate.js';
 export { formatSimulation } from './cli/simulate.js';
 export { EXIT as TOOL_EXIT_CODES, type CliIo } from './cli/io.js';
+export * from './errors.js';

@@ -16,6 +16,7 @@ import {
 } from '../contract/index.js';
 import type { ArgoEvent, ArgoEventDependency, ArgoTrigger, ArgoTriggerParameter } from './argo.js';
 import { TRIGGER_KINDS } from './argo.js';
+import { UnsupportedSyntaxError } from './errors.js';
 import { filterEvent } from './filters.js';
 import { Expression } from './govaluate.js';
 import {
@@ -27,7 +28,7 @@ import {
   publisherSetting,
   type Manifest,
 } from './manifests.js';
-import { applyParameters } from './params.js';
+import { TriggerParameterError, applyParameters } from './params.js';
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
@@ -94,6 +95,9 @@ const EPOCH = '1970-01-01T00:00:00Z';
 /** The CloudEvent `type` Argo's NATS EventSource stamps on what it emits. */
 const NATS_EVENT_TYPE = 'nats';
 
+/** How a reason starts where Argo's behaviour is not reproduced (see {@link UnsupportedSyntaxError}). */
+export const CANNOT_SIMULATE = 'cannot simulate';
+
 /** The id of the Argo event wrapping the NATS message (Argo draws a random one; this one is fixed). */
 const SIMULATED_ARGO_EVENT_ID = 'simulated';
 
@@ -118,7 +122,7 @@ export function simulate(
     const spec = object.spec as EventSourceSpec | undefined;
     for (const [eventName, nats] of Object.entries(spec?.nats ?? {})) {
       if (!subjectMatches(nats.subject ?? '', publishedSubject)) continue;
-      const envelope = eventSourceEnvelope(nats.subject ?? '', message.payload, message.headers, {
+      const envelope = eventSourceEnvelope(publishedSubject, message.payload, message.headers, {
         jsonBody: nats.jsonBody === true,
         ...(nats.metadata ? { metadata: nats.metadata } : {}),
       });
@@ -189,7 +193,14 @@ function simulateSensor(
       notes.push(`dependency "${dependency.name}": no event from ${target} on this Sensor's bus`);
       continue;
     }
-    const outcome = filterEvent(dependency, event);
+    let outcome;
+    try {
+      outcome = filterEvent(dependency, event);
+    } catch (err) {
+      if (!(err instanceof UnsupportedSyntaxError)) throw err;
+      notes.push(`dependency "${dependency.name}": ${CANNOT_SIMULATE}: ${err.message}`);
+      continue;
+    }
     if (outcome.error !== undefined) {
       notes.push(`dependency "${dependency.name}": event dropped: ${outcome.error}`);
     } else if (!outcome.pass) {
@@ -225,9 +236,15 @@ function simulateTrigger(
     'unknown';
 
   const conditions = template?.conditions;
-  const met = conditions
-    ? conditionsHold(conditions, dependencyNames, resolved)
-    : dependencyNames.length > 0 && dependencyNames.every((dep) => resolved.has(dep));
+  let met: boolean;
+  try {
+    met = conditions
+      ? conditionsHold(conditions, dependencyNames, resolved)
+      : dependencyNames.length > 0 && dependencyNames.every((dep) => resolved.has(dep));
+  } catch (err) {
+    if (!(err instanceof UnsupportedSyntaxError)) throw err;
+    return { name, kind, fires: false, reason: `${CANNOT_SIMULATE}: ${err.message}`, parameters: {} };
+  }
   if (!met) {
     const why = conditions ? `conditions "${conditions}" do not hold` : 'not every dependency resolved';
     return { name, kind, fires: false, reason: why, parameters: {} };
@@ -245,7 +262,13 @@ function simulateTrigger(
       ...(result === undefined ? {} : { output: result }),
     };
   } catch (err) {
-    return { name, kind, fires: false, reason: `parameters fail: ${(err as Error).message}`, parameters: {} };
+    if (err instanceof TriggerParameterError) {
+      return { name, kind, fires: false, reason: `parameters fail: ${err.message}`, parameters: {} };
+    }
+    if (err instanceof UnsupportedSyntaxError) {
+      return { name, kind, fires: false, reason: `${CANNOT_SIMULATE}: ${err.message}`, parameters: {} };
+    }
+    throw err;
   }
 }
 

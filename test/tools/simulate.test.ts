@@ -199,6 +199,18 @@ describe('simulate', () => {
     );
   });
 
+  it('says it cannot simulate syntax it does not implement, instead of guessing', async () => {
+    const manifests = editObject(await loadFixture('valid'), 'Sensor', MODEL_UPDATE, {
+      'spec.dependencies.0.filters.data.1.path': 'body.data|@this.pipelineName',
+    });
+
+    const result = sensor(simulate(manifests, succeeded), MODEL_UPDATE);
+    expect(result.fires).toBe(false);
+    expect(result.reason).toBe(
+      'dependency "run-completion": cannot simulate: gjson path "body.data|@this.pipelineName": "|" at offset 9 (queries, pipes and modifiers) is not supported',
+    );
+  });
+
   it('keeps a CloudEvent as given and wraps plain data with a stable id', async () => {
     const manifests = await loadFixture('valid');
     expect(simulate(manifests, succeeded).event).toEqual(succeeded);
