@@ -100,8 +100,9 @@ export function check(manifests: readonly Manifest[], options: CheckOptions = {}
         paths++;
         const result = checkPath(`${base}.data[${f}].path`, filter.path, sample, encoding, at);
         if (result === undefined) continue;
+        // A template turns the value into text first, so any type may fit what it produces.
         const fits = fittingType(result);
-        if (fits !== undefined && filter.type !== fits) {
+        if (fits !== undefined && !filter.template && filter.type !== fits) {
           at(`${base}.data[${f}].type`, {
             message: `is ${JSON.stringify(filter.type)} but ${filter.path} is a ${describeType(result)}`,
             fix: `use type: ${fits}`,
