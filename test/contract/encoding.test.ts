@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import {
   createRunCompletionEvent,
   decodeNatsMessage,
@@ -9,7 +10,6 @@ import {
   type RunCompletionData,
   type WireEncoding,
 } from 'kfp-events';
-import { describe, expect, it } from 'vitest';
 
 const data: RunCompletionData = {
   status: 'succeeded',
