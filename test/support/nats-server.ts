@@ -22,6 +22,11 @@ export interface NatsServerOptions {
    */
   readonly auth?: NatsServerAuth;
   /**
+   * The client port on 127.0.0.1.
+   * @default - a free port
+   */
+  readonly port?: number;
+  /**
    * How long to wait for the server to accept connections, in millis.
    * @default 10000
    */
@@ -77,7 +82,7 @@ process.once('exit', () => {
  */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const dir = mkdtempSync(join(tmpdir(), 'kfp-events-nats-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const configFile = join(dir, 'nats.conf');
   writeFileSync(configFile, serverConfig(port, dir, options));
 
