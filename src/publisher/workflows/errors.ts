@@ -29,3 +29,27 @@ export class MalformedWorkflowError extends Error {
     );
   }
 }
+
+/** A Kubernetes API call of the workflow source failed; it is retried with backoff. */
+export class WorkflowApiError extends Error {
+  public override readonly name = 'WorkflowApiError';
+
+  /**
+   * @param operation what was attempted, e.g. `list workflows in kubeflow`
+   * @param status the HTTP status, when the server answered
+   * @param detail the server's or the transport's message
+   */
+  public constructor(
+    public readonly operation: string,
+    public readonly status: number | undefined,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`cannot ${operation}${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}`, options);
+  }
+
+  /** Whether the server said the resourceVersion or continue token is too old (410 Gone). */
+  public get gone(): boolean {
+    return this.status === 410;
+  }
+}
