@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { connect } from 'nats';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PUBLISHER_ENV, runCompletionEventId } from 'kfp-events';
+import { freePort, startNatsServer, type NatsServer } from '../support/nats-server.js';
+import { collect, sampleData, send, until } from './support.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const E = PUBLISHER_ENV;
+
+/** A `kfp-events` child process run from source, with its output gathered. */
+interface Cli {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stdout: string;
+  stderr: string;
+}
+
+const children: ChildProcess[] = [];
+function cli(args: string[], env: Record<string, string> = {}): Cli {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const result: Cli = {
+    child,
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    stdout: '',
+    stderr: '',
+  };
+  child.stdout?.on('data', (chunk: Buffer) => (result.stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (result.stderr += chunk.toString('utf8')));
+  return result;
+}
+
+describe('kfp-events command line', () => {
+  const servers: NatsServer[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const server of servers.splice(0)) {
+      if (server.pid !== undefined) process.kill(server.pid, 'SIGCONT');
+      await server.dispose();
+    }
+  });
+
+  it('prints the commands with --help and exits 0', async () => {
+    const run = cli(['--help']);
+
+    expect(await run.exited).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: kfp-events <command> \[options\]/);
+    expect(run.stdout).toMatch(/\n {2}publish {4}run the publisher/);
+    expect(run.stdout).toMatch(/\n {2}replay {5}re-publish stored events/);
+  });
+
+  it('prints the usage on stderr and exits 2 for an unknown command', async () => {
+    const run = cli(['pubish']);
+
+    expect(await run.exited).toBe(2);
+    expect(run.stderr).toMatch(/^kfp-events: unknown command "pubish"\n\nUsage: kfp-events/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('exits 1 naming each bad variable when the publisher is misconfigured', async () => {
+    const run = cli(['publish'], { [E.DELIVERY.name]: 'sometimes' });
+
+    expect(await run.exited).toBe(1);
+    expect(run.stderr).toBe(
+      'kfp-events publish: invalid publisher configuration:\n' +
+        '  KFP_EVENTS_NATS_URL: is required: comma-separated NATS URLs such as "nats://host:4222"\n' +
+        '  KFP_EVENTS_DELIVERY = "sometimes": must be one of "core", "jetstream"\n',
+    );
+  });
+
+  it('on SIGTERM stops accepting, finishes in-flight publishes, drains and exits 0', async () => {
+    const server = await startNatsServer();
+    servers.push(server);
+    const nc = await connect({ servers: server.url });
+    const seen = await collect(nc, 'events');
+    const [httpPort, healthPort] = [await freePort(), await freePort()];
+    const run = cli(['publish'], {
+      [E.NATS_URL.name]: server.url,
+      [E.LISTEN_HOST.name]: '127.0.0.1',
+      [E.HTTP_PORT.name]: String(httpPort),
+      [E.HEALTH_PORT.name]: String(healthPort),
+      [E.PUBLISH_TIMEOUT.name]: '20s',
+      [E.SHUTDOWN_TIMEOUT.name]: '20s',
+    });
+    await until(() => run.stdout.includes('"connected to NATS"'), 'the publisher to connect', 15_000);
+    expect((await send(healthPort, '/readyz', { method: 'GET' })).status).toBe(200);
+
+    // Freeze the server so that publishes wait for their flush, then ask the publisher to stop.
+    process.kill(server.pid as number, 'SIGSTOP');
+    const posts = [1, 2, 3, 4, 5].map((i) =>
+      send(httpPort, '/events', {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(sampleData({ runId: `drain-${i}` })),
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(run.stdout).not.toContain('"published event"');
+    run.child.kill('SIGTERM');
+    await until(() => run.stdout.includes('"shutting down"'), 'the shutdown to begin');
+    const readyWhileStopping = await send(healthPort, '/readyz', { method: 'GET' });
+    const refused = await send(httpPort, '/events', { body: '{}' }).then(
+      (answer) => `answered ${answer.status}`,
+      (err: NodeJS.ErrnoException) => err.code,
+    );
+    process.kill(server.pid as number, 'SIGCONT');
+
+    const answers = await Promise.all(posts);
+    expect(await run.exited).toBe(0);
+    expect(readyWhileStopping.status).toBe(503);
+    expect(refused).toBe('ECONNREFUSED');
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    const ids = [1, 2, 3, 4, 5].map((i) => runCompletionEventId('kfp', 'run', `drain-${i}`));
+    await until(() => seen.length === 5, 'the five events on the bus');
+    expect(seen.map((m) => (JSON.parse(m.payload) as { id: string }).id).sort()).toEqual([...ids].sort());
+    const published = run.stdout
+      .split('\n')
+      .filter((line) => line.includes('"published event"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(published).toHaveLength(5);
+    expect(published[0]).toMatchObject({
+      level: 'info',
+      pipeline: 'penguin-pipeline',
+      status: 'succeeded',
+      source: 'kfp',
+    });
+    expect(run.stdout).toContain('"msg":"stopped"');
+    await nc.close();
+  }, 40_000);
+});
