@@ -4,9 +4,9 @@ import { HealthServer } from './health.js';
 import { HttpSource } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { PublisherMetrics } from './metrics.js';
-import { observedPublisher } from './observed.js';
 import { NatsEventPublisher } from './sink.js';
-import { startWorkflowSource, type WorkflowSourceHandle } from './workflow-source.js';
+import { startConfiguredWorkflowSource } from './workflow-source.js';
+import type { WorkflowSourceHandle } from './workflows/index.js';
 
 /** Options of {@link run}, for tests. */
 export interface PublishCommandOptions {
@@ -119,16 +119,10 @@ async function startPublisher(config: PublisherConfig, logger: Logger): Promise<
 
   if (config.workflows) {
     try {
-      // Loaded only when needed: the Kubernetes client is large and slows every start.
-      const { KubeConfig } = await import('@kubernetes/client-node');
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromDefault();
-      workflows = await startWorkflowSource({
-        ...config.workflows,
-        kubeConfig,
-        publisher: observedPublisher(sink, 'workflow', logger, metrics),
+      workflows = await startConfiguredWorkflowSource(config.workflows, {
+        publisher: sink,
         source: config.source,
-        logger: logger.child({ component: 'workflows' }),
+        logger,
         metrics,
       });
     } catch (err) {

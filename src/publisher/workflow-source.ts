@@ -1,63 +1,58 @@
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { WorkflowSourceConfig } from './config.js';
 import type { Logger } from './log.js';
 import type { PublisherMetrics } from './metrics.js';
 import type { EventPublisher } from './sink.js';
+import type { WorkflowSourceHandle } from './workflows/index.js';
 
-/**
- * What the `publish` command hands to the workflow source (the agreed signature of
- * `startWorkflowSource` in `./workflows/`).
- */
-export interface WorkflowSourceOptions {
-  readonly namespaces: readonly string[];
-  readonly kubeConfig: KubeConfig;
-  /**
-   * Where events go. It already counts `kfp_events_events_total{source="workflow"}` and logs one line
-   * per published event, so the workflow source need not do either.
-   */
+/** What the `publish` command shares with the workflow source. */
+export interface WorkflowSourceDependencies {
+  /** Where events go. The workflow source counts and logs its events itself. */
   readonly publisher: EventPublisher;
   /** The CloudEvent `source`. */
   readonly source: string;
-  /** `host:port` of ML Metadata; absent means events carry no serving model artifacts. */
-  readonly mlmdAddress?: string;
-  readonly artifactComponent: string;
-  readonly artifactOutput: string;
-  /** Absent means this replica always watches. */
-  readonly leaderElection?: {
-    readonly leaseName: string;
-    readonly leaseNamespace: string;
-    readonly identity: string;
-    readonly leaseDurationMs: number;
-  };
   readonly logger: Logger;
   readonly metrics: PublisherMetrics;
 }
 
-/** A running workflow source. */
-export interface WorkflowSourceHandle {
-  /** Stops watching and waits for work in progress. */
-  stop(): Promise<void>;
-  /** Whether this replica currently watches (holds the lease, or leader election is off). */
-  isLeader(): boolean;
-  /** Finished workflows seen but not yet published. */
-  backlog(): number;
-}
-
-/** Raised when the workflow source cannot be started in this build. */
+/** The workflow source cannot start as configured. */
 export class WorkflowSourceUnavailableError extends Error {
   override readonly name = 'WorkflowSourceUnavailableError';
 }
 
 /**
- * Starts the Argo Workflows source.
- *
- * TODO: call `startWorkflowSource` from `./workflows/index.js` once the workflows module exports it;
- * until then the publish command refuses to start with workflow namespaces configured rather than
- * silently ignoring them.
+ * Starts the Argo Workflows source from the publisher's configuration, with the Kubernetes
+ * credentials of the pod (or `$KUBECONFIG` outside a cluster). The Kubernetes client and the source are
+ * loaded only here, so a publisher without workflow namespaces starts without them.
  */
-export function startWorkflowSource(options: WorkflowSourceOptions): Promise<WorkflowSourceHandle> {
-  return Promise.reject(
-    new WorkflowSourceUnavailableError(
-      `the workflow source is not part of this build; cannot watch ${options.namespaces.join(', ')}`,
-    ),
-  );
+export async function startConfiguredWorkflowSource(
+  config: WorkflowSourceConfig,
+  dependencies: WorkflowSourceDependencies,
+): Promise<WorkflowSourceHandle> {
+  if (config.mlmdAddress !== undefined) {
+    // TODO: build the ML Metadata gRPC client for config.mlmdAddress once src/publisher/mlmd/ exports
+    // one; until then refuse rather than publish events without their serving model artifacts.
+    throw new WorkflowSourceUnavailableError(
+      `ML Metadata at ${config.mlmdAddress} is configured, but this build has no ML Metadata client`,
+    );
+  }
+
+  const [{ KubeConfig }, { startWorkflowSource }] = await Promise.all([
+    import('@kubernetes/client-node'),
+    import('./workflows/index.js'),
+  ]);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+
+  return startWorkflowSource({
+    namespaces: config.namespaces,
+    kubeConfig,
+    publisher: dependencies.publisher,
+    source: dependencies.source,
+    mlmd: undefined,
+    artifactComponent: config.artifactComponent,
+    artifactOutput: config.artifactOutput,
+    leaderElection: config.leaderElection,
+    logger: dependencies.logger,
+    metrics: dependencies.metrics,
+  });
 }
