@@ -124,6 +124,7 @@ async function watchOnce(options: NamespaceWatchOptions, from: string): Promise<
   const open = watch;
   const onAbort = (): void => open.abort();
   signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
   const error = await open.done;
   signal.removeEventListener('abort', onAbort);
 

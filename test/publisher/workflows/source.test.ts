@@ -151,7 +151,7 @@ describe('startWorkflowSource', () => {
     expect(sink.attempts).toBe(4);
     expect(sink.runNames()).toEqual(['penguin-pipeline-00001']);
     expect(timing.waits.slice(0, 3)).toEqual([500, 1000, 2000]);
-    expect(handle?.backlog()).toBe(0);
+    await waitFor('an empty backlog', () => handle?.backlog() === 0);
   });
 
   it('publishes once and labels again when labelling failed', async () => {
