@@ -28,31 +28,33 @@ export async function startConfiguredWorkflowSource(
   config: WorkflowSourceConfig,
   dependencies: WorkflowSourceDependencies,
 ): Promise<WorkflowSourceHandle> {
-  if (config.mlmdAddress !== undefined) {
-    // TODO: build the ML Metadata gRPC client for config.mlmdAddress once src/publisher/mlmd/ exports
-    // one; until then refuse rather than publish events without their serving model artifacts.
-    throw new WorkflowSourceUnavailableError(
-      `ML Metadata at ${config.mlmdAddress} is configured, but this build has no ML Metadata client`,
-    );
-  }
-
-  const [{ KubeConfig }, { startWorkflowSource }] = await Promise.all([
+  const [{ KubeConfig }, { startWorkflowSource }, { createMlmdClient }] = await Promise.all([
     import('@kubernetes/client-node'),
     import('./workflows/index.js'),
+    import('./mlmd/grpc-client.js'),
   ]);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
+  const mlmd =
+    config.mlmdAddress === undefined ? undefined : createMlmdClient({ address: config.mlmdAddress });
 
-  return startWorkflowSource({
+  const handle = startWorkflowSource({
     namespaces: config.namespaces,
     kubeConfig,
     publisher: dependencies.publisher,
     source: dependencies.source,
-    mlmd: undefined,
+    mlmd,
     artifactComponent: config.artifactComponent,
     artifactOutput: config.artifactOutput,
     leaderElection: config.leaderElection,
     logger: dependencies.logger,
     metrics: dependencies.metrics,
   });
+  return {
+    ...handle,
+    stop: async (options) => {
+      await handle.stop(options);
+      mlmd?.close();
+    },
+  };
 }
