@@ -7,7 +7,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How clients must authenticate to a test server. */
 export type NatsServerAuth =
-  { readonly token: string } | { readonly user: string; readonly password: string };
+  | { readonly token: string }
+  | { readonly user: string; readonly password: string }
+  /** An NKey user: its public key (`U…`). */
+  | { readonly nkey: string };
+
+/** A server certificate and key (PEM files) to serve TLS with. */
+export interface NatsServerTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
 
 /** Options of {@link startNatsServer}. */
 export interface NatsServerOptions {
@@ -21,6 +30,11 @@ export interface NatsServerOptions {
    * @default - no authentication
    */
   readonly auth?: NatsServerAuth;
+  /**
+   * Serve TLS only.
+   * @default - plain TCP
+   */
+  readonly tls?: NatsServerTls;
   /**
    * The client port on 127.0.0.1.
    * @default - a free port
@@ -133,8 +147,15 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 function serverConfig(port: number, dir: string, options: NatsServerOptions): string {
   const lines = [`listen: "127.0.0.1:${port}"`, `server_name: "test-${port}"`];
   if (options.jetstream) lines.push(`jetstream { store_dir: ${JSON.stringify(join(dir, 'js'))} }`);
+  if (options.tls) {
+    lines.push(
+      `tls { cert_file: ${JSON.stringify(options.tls.certFile)}, key_file: ${JSON.stringify(options.tls.keyFile)} }`,
+    );
+  }
   if (options.auth && 'token' in options.auth) {
     lines.push(`authorization { token: ${JSON.stringify(options.auth.token)} }`);
+  } else if (options.auth && 'nkey' in options.auth) {
+    lines.push(`authorization { users: [ { nkey: ${JSON.stringify(options.auth.nkey)} } ] }`);
   } else if (options.auth) {
     lines.push(
       `authorization { user: ${JSON.stringify(options.auth.user)}, password: ${JSON.stringify(options.auth.password)} }`,
