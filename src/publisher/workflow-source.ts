@@ -14,11 +14,6 @@ export interface WorkflowSourceDependencies {
   readonly metrics: PublisherMetrics;
 }
 
-/** The workflow source cannot start as configured. */
-export class WorkflowSourceUnavailableError extends Error {
-  override readonly name = 'WorkflowSourceUnavailableError';
-}
-
 /**
  * Starts the Argo Workflows source from the publisher's configuration, with the Kubernetes
  * credentials of the pod (or `$KUBECONFIG` outside a cluster). The Kubernetes client and the source are

@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PUBLISHER_ENV, runCompletionEventId } from 'kfp-events';
+import { FakeKubeServer } from '../support/fake-kube.js';
 import { freePort, startNatsServer, type NatsServer } from '../support/nats-server.js';
 import { collect, sampleData, send, until } from './support.js';
 
+const PUBLISHED_LABEL = 'pipelines.kubeflow.org/events-published';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const E = PUBLISHER_ENV;
 
@@ -131,5 +136,68 @@ describe('kfp-events command line', () => {
     });
     expect(run.stdout).toContain('"msg":"stopped"');
     await nc.close();
+  }, 40_000);
+
+  it('publishes a finished workflow from a watched namespace and labels it, when namespaces are configured', async () => {
+    const server = await startNatsServer();
+    servers.push(server);
+    const kube = await FakeKubeServer.start();
+    const dir = mkdtempSync(join(tmpdir(), 'kfp-events-cli-'));
+    try {
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(kubeconfig, kube.kubeConfigYaml());
+      kube.addWorkflow({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: {
+          name: 'penguin-pipeline-abc12',
+          namespace: 'kubeflow',
+          uid: 'uid-77',
+          labels: { 'pipeline/runid': 'run-77', 'workflows.argoproj.io/phase': 'Succeeded' },
+          annotations: {
+            'pipelines.kubeflow.org/pipeline_spec': JSON.stringify({ name: 'penguin-pipeline' }),
+          },
+        },
+        spec: { entrypoint: 'penguin-pipeline' },
+        status: { phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:10:00Z' },
+      });
+      const nc = await connect({ servers: server.url });
+      const seen = await collect(nc, 'events');
+      const [httpPort, healthPort] = [await freePort(), await freePort()];
+
+      const run = cli(['publish'], {
+        KUBECONFIG: kubeconfig,
+        [E.NATS_URL.name]: server.url,
+        [E.LISTEN_HOST.name]: '127.0.0.1',
+        [E.HTTP_PORT.name]: String(httpPort),
+        [E.HEALTH_PORT.name]: String(healthPort),
+        [E.WORKFLOW_NAMESPACES.name]: 'kubeflow',
+      });
+      await until(
+        () =>
+          kube.getWorkflow('kubeflow', 'penguin-pipeline-abc12')?.metadata?.labels?.[PUBLISHED_LABEL] ===
+          'true',
+        'the workflow to be labelled',
+        15_000,
+      );
+      run.child.kill('SIGTERM');
+
+      expect(await run.exited).toBe(0);
+      expect(seen).toHaveLength(1);
+      expect(JSON.parse(seen[0]?.payload ?? '')).toMatchObject({
+        source: 'kfp',
+        time: '2026-01-01T00:10:00Z',
+        data: {
+          status: 'succeeded',
+          pipelineName: 'penguin-pipeline',
+          runId: 'run-77',
+          servingModelArtifacts: [],
+        },
+      });
+      await nc.close();
+    } finally {
+      await kube.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 40_000);
 });
