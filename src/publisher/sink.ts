@@ -37,6 +37,11 @@ export class PublishTimeoutError extends BusUnavailableError {
   override readonly name = 'PublishTimeoutError';
 }
 
+/** The JetStream stream could not be created or updated at connect; the sink retries. */
+export class StreamSetupError extends Error {
+  override readonly name = 'StreamSetupError';
+}
+
 /** Backoff between attempts to make the first connection (and to reconnect after a close). */
 export interface ConnectBackoff {
   /**
@@ -101,6 +106,8 @@ const RECONNECT_WAIT_MS = 500;
 const RECONNECT_JITTER_MS = 250;
 /** JetStream error code: stream not found. */
 const JS_STREAM_NOT_FOUND = 10059;
+/** nats.js error code of a request nobody answered. */
+const NO_RESPONDERS = '503';
 
 /**
  * The NATS sink. {@link NatsEventPublisher.start} returns at once and connects in the background,
@@ -229,8 +236,9 @@ export class NatsEventPublisher implements EventPublisher {
   private async connectLoop(): Promise<void> {
     let waitMs = this.backoff.initialMs;
     for (let attempt = 1; !this.closing; attempt++) {
+      let nc: NatsConnection | undefined;
       try {
-        const nc = await natsConnect(this.connectionOptions());
+        nc = await natsConnect(this.connectionOptions());
         await this.prepare(nc);
         if (this.closing) {
           await nc.close();
@@ -246,6 +254,7 @@ export class NatsEventPublisher implements EventPublisher {
         void this.watch(nc);
         return;
       } catch (err) {
+        await nc?.close().catch(() => undefined);
         this.log.warn('cannot connect to NATS; retrying', {
           servers: this.servers(),
           attempt,
@@ -271,8 +280,11 @@ export class NatsEventPublisher implements EventPublisher {
             this.setReady(true);
             this.log.info('reconnected to NATS', { server: status.data });
           },
-          (err: unknown) =>
-            this.log.error('reconnected, but cannot set up the JetStream stream', { error: err }),
+          async (err: unknown) => {
+            // Closing ends this loop, and the connect loop starts over with backoff.
+            this.log.error('reconnected, but cannot set up the JetStream stream', { error: err });
+            await nc.close().catch(() => undefined);
+          },
         );
       }
     }
@@ -287,6 +299,26 @@ export class NatsEventPublisher implements EventPublisher {
   /** JetStream mode: creates or updates the stream and binds the client. */
   private async prepare(nc: NatsConnection): Promise<void> {
     if (this.options.delivery !== 'jetstream') return;
+    const { stream, subject } = this.options;
+    try {
+      await this.ensureStream(nc);
+    } catch (err) {
+      const reason =
+        (err as NatsError).code === NO_RESPONDERS
+          ? 'no JetStream API answered; is JetStream enabled on the server?'
+          : (err as Error).message;
+      throw new StreamSetupError(
+        `cannot create or update JetStream stream "${stream}" for "${subject}": ${reason}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    this.js = nc.jetstream({ timeout: this.options.publishTimeoutMs });
+  }
+
+  /** Creates the stream, or updates it to hold the subject with the configured duplicate window. */
+  private async ensureStream(nc: NatsConnection): Promise<void> {
     const { stream, subject, duplicateWindowMs } = this.options;
     const jsm = await nc.jetstreamManager({ timeout: this.options.publishTimeoutMs });
     try {
@@ -296,17 +328,13 @@ export class NatsEventPublisher implements EventPublisher {
         : [...info.config.subjects, subject];
       await jsm.streams.update(stream, { subjects, duplicate_window: nanos(duplicateWindowMs) });
     } catch (err) {
-      if ((err as NatsError).api_error?.err_code !== JS_STREAM_NOT_FOUND) {
-        await nc.close().catch(() => undefined);
-        throw err;
-      }
+      if ((err as NatsError).api_error?.err_code !== JS_STREAM_NOT_FOUND) throw err;
       await jsm.streams.add({
         name: stream,
         subjects: [subject],
         duplicate_window: nanos(duplicateWindowMs),
       });
     }
-    this.js = nc.jetstream({ timeout: this.options.publishTimeoutMs });
   }
 
   private connectionOptions(): ConnectionOptions {

@@ -6,6 +6,7 @@ import {
   runCompletionEventId,
   type RunCompletionEvent,
 } from 'kfp-events';
+import { createLogger } from '../../src/publisher/log.js';
 import { PublisherMetrics } from '../../src/publisher/metrics.js';
 import { BusUnavailableError, type NatsEventPublisher } from '../../src/publisher/sink.js';
 import { freePort, startNatsServer, type NatsServer } from '../support/nats-server.js';
@@ -187,6 +188,33 @@ describe('NatsEventPublisher', () => {
     await server.restart();
     await sink.whenConnected();
     await sink.publish(event('run-8'));
+  });
+
+  it('stays not ready and keeps retrying, logging why, in JetStream mode against a server without JetStream', async () => {
+    const server = track(await startNatsServer());
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = track(
+      startSink(server, {
+        delivery: 'jetstream',
+        logger: createLogger({ write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }),
+      }),
+    );
+
+    await until(() => lines.length >= 2, 'two failed attempts');
+
+    expect(sink.connected).toBe(false);
+    expect(lines[0]).toMatchObject({
+      level: 'warn',
+      msg: 'cannot connect to NATS; retrying',
+      component: 'nats',
+      attempt: 1,
+      error: {
+        name: 'StreamSetupError',
+        message:
+          'cannot create or update JetStream stream "kfp-events" for "events": no JetStream API answered; is JetStream enabled on the server?',
+        cause: '503',
+      },
+    });
   });
 
   it('refuses new publishes once closing', async () => {
