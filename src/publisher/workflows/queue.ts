@@ -54,6 +54,7 @@ export class WorkflowQueue {
   private readonly running = new Map<string, Promise<void>>();
   private readonly labelled = new Set<string>();
   private readonly skipped = new Set<string>();
+  /** Uids published but perhaps not labelled yet: a retry only labels them. */
   private readonly published = new Set<string>();
   private readonly controller = new AbortController();
 
@@ -96,6 +97,7 @@ export class WorkflowQueue {
     const uid = workflow.metadata?.uid ?? workflowKey(workflow);
     this.labelled.delete(uid);
     this.skipped.delete(uid);
+    this.published.delete(uid);
     if (!this.running.has(uid)) this.remove(uid);
   }
 
@@ -125,7 +127,7 @@ export class WorkflowQueue {
     const key = workflowKey(workflow);
 
     try {
-      await this.publishAndLabel(entry);
+      await this.publishAndLabel(uid, entry);
       this.labelled.add(uid);
       this.remove(uid);
     } catch (error) {
@@ -155,19 +157,19 @@ export class WorkflowQueue {
     }
   }
 
-  private async publishAndLabel(entry: Entry): Promise<void> {
+  private async publishAndLabel(uid: string, entry: Entry): Promise<void> {
     const { api, sink, source, logger, metrics } = this.options;
     const workflow = entry.workflow;
     const draft = workflowToEvent(workflow, { source });
 
-    if (!this.published.has(draft.id)) {
+    if (!this.published.has(uid)) {
       const servingModelArtifacts = await this.servingModelArtifacts(entry, draft);
       const event = workflowToEvent(workflow, { source, servingModelArtifacts });
       const started = performance.now();
       await sink.publish(event);
       metrics.publishLatency.observe((performance.now() - started) / 1000);
       metrics.events.inc({ source: 'workflow', status: event.data.status, outcome: 'published' });
-      this.published.add(event.id);
+      this.published.add(uid);
       logger.info('published run completion', {
         workflow: workflowKey(workflow),
         id: event.id,

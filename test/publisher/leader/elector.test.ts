@@ -49,6 +49,7 @@ describe('LeaseElector', () => {
       holderIdentity: 'a',
       leaseDurationSeconds: 1,
       leaseTransitions: 0,
+      renewTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/) as unknown,
     });
   });
 
