@@ -79,6 +79,39 @@ describe('kfp-events command line', () => {
     );
   });
 
+  it('starts while NATS is down, reports not ready and answers 503, then becomes ready once NATS is up', async () => {
+    const [natsPort, httpPort, healthPort] = [await freePort(), await freePort(), await freePort()];
+    const run = cli(['publish'], {
+      [E.NATS_URL.name]: `nats://127.0.0.1:${natsPort}`,
+      [E.LISTEN_HOST.name]: '127.0.0.1',
+      [E.HTTP_PORT.name]: String(httpPort),
+      [E.HEALTH_PORT.name]: String(healthPort),
+    });
+    await until(
+      () => run.stdout.includes('"cannot connect to NATS; retrying"'),
+      'a failed connection attempt',
+      15_000,
+    );
+
+    const readyWhileDown = await send(healthPort, '/readyz', { method: 'GET' });
+    const liveWhileDown = await send(healthPort, '/healthz', { method: 'GET' });
+    const postWhileDown = await send(httpPort, '/events', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(sampleData()),
+    });
+    const server = await startNatsServer({ port: natsPort });
+    servers.push(server);
+    await until(() => run.stdout.includes('"connected to NATS"'), 'the publisher to connect', 15_000);
+    const readyOnceUp = await send(healthPort, '/readyz', { method: 'GET' });
+
+    expect([readyWhileDown.status, liveWhileDown.status, postWhileDown.status]).toEqual([503, 200, 503]);
+    expect(postWhileDown.headers['retry-after']).toBe('5');
+    expect(readyOnceUp.status).toBe(200);
+    expect(run.child.exitCode).toBeNull();
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  }, 40_000);
+
   it('on SIGTERM stops accepting, finishes in-flight publishes, drains and exits 0', async () => {
     const server = await startNatsServer();
     servers.push(server);
