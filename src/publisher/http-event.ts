@@ -81,7 +81,7 @@ export function parseEventRequest(
 }
 
 function parseStructured(headers: IncomingHttpHeaders, body: string): ParsedRequest {
-  const json = parseJson(body, '');
+  const json = parseJson(body);
   if (!json.ok) return json;
   if (!isObject(json.value)) return invalid('', 'the body must be a JSON object (a structured CloudEvent)');
 
@@ -96,24 +96,24 @@ function parseStructured(headers: IncomingHttpHeaders, body: string): ParsedRequ
   }
   if (problems.length > 0) return { ok: false, status: 400, problems };
 
-  return toRunCompletionEvent('structured', headers, body, raw.time, (path) => `data${path}`);
+  return toRunCompletionEvent('structured', headers, body, raw.time, 'data');
 }
 
 function parseBinary(headers: IncomingHttpHeaders, body: string): ParsedRequest {
   const header = (name: string): unknown => headers[`${CE_HEADER}${name}`];
   const problems = checkAttributes(header, (name) => `${CE_HEADER}${name}`);
-  const json = parseJson(body, '');
+  const json = parseJson(body);
   if (!json.ok) problems.push(...json.problems);
   if (problems.length > 0) return { ok: false, status: 400, problems };
 
-  return toRunCompletionEvent('binary', headers, body, header('time'), (path) => path.slice(1) || '');
+  return toRunCompletionEvent('binary', headers, body, header('time'), '');
 }
 
 function parsePlainData(body: string, source: string): ParsedRequest {
-  const json = parseJson(body, '');
+  const json = parseJson(body);
   if (!json.ok) return json;
 
-  const problems = dataProblems(json.value, (path) => path.slice(1));
+  const problems = dataProblems(json.value, '');
   if (problems.length > 0) return { ok: false, status: 400, problems };
 
   const data = json.value as RunCompletionData;
@@ -130,7 +130,7 @@ function toRunCompletionEvent(
   headers: IncomingHttpHeaders,
   body: string,
   rawTime: unknown,
-  dataField: (pointer: string) => string,
+  dataField: string,
 ): ParsedRequest {
   let parsed: ReturnType<typeof HTTP.toEvent>;
   try {
@@ -197,16 +197,19 @@ function checkAttributes(get: (name: string) => unknown, field: (name: string) =
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
-function dataProblems(data: unknown, field: (pointer: string) => string): RequestProblem[] {
+/**
+ * The schema problems of `data`, each named by its dotted path in the request body: `data.status` in a
+ * structured event (`prefix` "data"), `status` where the body is the data itself (`prefix` "").
+ */
+function dataProblems(data: unknown, prefix: string): RequestProblem[] {
   return validateRunCompletionData(data).map((p) => ({
-    field: field(p.path.replaceAll('/', '.')),
+    field: [prefix, ...p.path.split('/')].filter((segment) => segment !== '').join('.'),
     message: p.message,
   }));
 }
 
 function parseJson(
   body: string,
-  field: string,
 ): { ok: true; value: unknown } | { ok: false; status: 400; problems: RequestProblem[] } {
   try {
     return { ok: true, value: JSON.parse(body) as unknown };
@@ -214,7 +217,7 @@ function parseJson(
     return {
       ok: false,
       status: 400,
-      problems: [{ field, message: `the body is not JSON: ${(err as Error).message}` }],
+      problems: [{ field: '', message: `the body is not JSON: ${(err as Error).message}` }],
     };
   }
 }
