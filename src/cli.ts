@@ -9,14 +9,8 @@ interface Command {
 
 /** Every subcommand; add one with one line. */
 const COMMANDS: Readonly<Record<string, Command>> = {
-  publish: {
-    summary: 'run the publisher (HTTP and workflow sources → NATS)',
-    load: () => import('./publisher/cli.js'),
-  },
-  replay: {
-    summary: 're-publish stored events from the JetStream stream',
-    load: () => import('./publisher/replay-cli.js'),
-  },
+  publish: { summary: 'run the publisher: events to NATS', load: () => import('./publisher/cli.js') },
+  replay: { summary: 're-publish stored events', load: () => import('./publisher/replay-cli.js') },
 };
 
 const USAGE = `Usage: kfp-events <command> [options]
@@ -30,7 +24,7 @@ Run "kfp-events <command> --help" for a command's options.
 `;
 
 /** Runs the command line; resolves with the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(USAGE);

@@ -56,7 +56,7 @@ describe('kfp-events command line', () => {
 
     expect(await run.exited).toBe(0);
     expect(run.stdout).toMatch(/^Usage: kfp-events <command> \[options\]/);
-    expect(run.stdout).toMatch(/\n {2}publish {4}run the publisher/);
+    expect(run.stdout).toMatch(/\n {2}publish {4}run the publisher: events to NATS/);
     expect(run.stdout).toMatch(/\n {2}replay {5}re-publish stored events/);
   });
 
