@@ -157,8 +157,10 @@ export class NatsEventPublisher implements EventPublisher {
   public publish(event: RunCompletionEvent): Promise<void> {
     const promise = this.publishConfirmed(event);
     this.inFlight.add(promise);
+    this.options.metrics?.publishesInFlight.set(this.inFlight.size);
     const forget = (): void => {
       this.inFlight.delete(promise);
+      this.options.metrics?.publishesInFlight.set(this.inFlight.size);
     };
     promise.then(forget, forget);
     return promise;
