@@ -137,7 +137,13 @@ describe('kfp-events command line', () => {
         body: JSON.stringify(sampleData({ runId: `drain-${i}` })),
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until(
+      async () =>
+        (await send(healthPort, '/metrics', { method: 'GET' })).body.includes(
+          'kfp_events_publishes_in_flight 5',
+        ),
+      'five publishes in flight',
+    );
     expect(run.stdout).not.toContain('"published event"');
     run.child.kill('SIGTERM');
     await until(() => run.stdout.includes('"shutting down"'), 'the shutdown to begin');
