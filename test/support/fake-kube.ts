@@ -333,6 +333,7 @@ export class FakeKubeServer {
     const selector = query.get('labelSelector') ?? undefined;
     const from = query.get('resourceVersion');
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders();
 
     if (from !== null && from !== '' && from !== '0' && Number(from) < this.oldestWatchable) {
       const status = statusObject(

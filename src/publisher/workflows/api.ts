@@ -15,6 +15,12 @@ import {
   type Workflow,
 } from './workflow.js';
 
+/**
+ * Seconds after which the API server ends a watch; the source then resumes from the last version,
+ * so a connection that died silently is noticed within this time.
+ */
+export const WATCH_TIMEOUT_SECONDS = 300;
+
 /** One page of a workflow list. */
 export interface WorkflowPage {
   readonly items: readonly Workflow[];
@@ -81,6 +87,7 @@ export function kubeWorkflowApi(kubeConfig: KubeConfig): WorkflowApi {
       const query = {
         resourceVersion: options.resourceVersion,
         allowWatchBookmarks: true,
+        timeoutSeconds: WATCH_TIMEOUT_SECONDS,
         ...(options.labelSelector === undefined ? {} : { labelSelector: options.labelSelector }),
       };
 

@@ -100,25 +100,31 @@ async function watchOnce(options: NamespaceWatchOptions, from: string): Promise<
   let failure: Error | undefined;
 
   let watch: WorkflowWatch | undefined;
+  const opening = api.watch(namespace, { labelSelector: UNPUBLISHED_SELECTOR, resourceVersion }, (event) => {
+    events += 1;
+    if (event.type === 'ERROR') {
+      if (event.code === 410) gone = true;
+      else failure = new WorkflowApiError(`watch workflows in ${namespace}`, event.code, event.message);
+      watch?.abort();
+      return;
+    }
+    if (event.type === 'BOOKMARK') {
+      resourceVersion = event.resourceVersion || resourceVersion;
+      return;
+    }
+    resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
+    if (event.type === 'DELETED') queue.forget(event.object);
+    else queue.offer(event.object);
+  });
   try {
-    watch = await api.watch(namespace, { labelSelector: UNPUBLISHED_SELECTOR, resourceVersion }, (event) => {
-      events += 1;
-      if (event.type === 'ERROR') {
-        if (event.code === 410) gone = true;
-        else failure = new WorkflowApiError(`watch workflows in ${namespace}`, event.code, event.message);
-        watch?.abort();
-        return;
-      }
-      if (event.type === 'BOOKMARK') {
-        resourceVersion = event.resourceVersion || resourceVersion;
-        return;
-      }
-      resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
-      if (event.type === 'DELETED') queue.forget(event.object);
-      else queue.offer(event.object);
-    });
+    watch = await untilAborted(opening, signal);
   } catch (error) {
     return { kind: 'failed', resourceVersion, error: error as Error };
+  }
+  if (watch === undefined) {
+    // Stopped while connecting: close the watch as soon as it opens.
+    opening.then((late) => late.abort()).catch(() => undefined);
+    return { kind: 'ended', resourceVersion, events };
   }
 
   const open = watch;
@@ -133,4 +139,23 @@ async function watchOnce(options: NamespaceWatchOptions, from: string): Promise<
   if (error !== undefined && (error as WorkflowApiError).status === 410) return { kind: 'gone' };
   if (error !== undefined && !signal.aborted) return { kind: 'failed', resourceVersion, error };
   return { kind: 'ended', resourceVersion, events };
+}
+
+/** `promise`'s value, or `undefined` as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = (): void => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: Error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -71,6 +71,20 @@ describe('two workflow sources with leader election', () => {
     expect(published.map((p) => p.event.data.runName).sort()).toEqual(generatedNames(0, backlog));
   });
 
+  it('stops publishing when the leader loses the lease', async () => {
+    const a = replica('a');
+    await waitFor('a to lead', () => a.isLeader());
+    await waitFor('every workflow labelled', () => labelledCount() === backlog);
+
+    kube.injectFault({ path: /leases/, status: 503, times: 1_000_000 });
+    await waitFor('a to stop leading', () => !a.isLeader(), 5_000);
+    kube.addWorkflow(generatedWorkflow(backlog));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(published).toHaveLength(backlog);
+    expect(kube.openWatches).toBe(0);
+  });
+
   it('lets the other replica finish the backlog within the lease duration when the leader dies', async () => {
     const a = replica('a');
     await waitFor('a to lead', () => a.isLeader());

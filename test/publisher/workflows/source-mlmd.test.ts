@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger, silentLogger } from '../../../src/publisher/log.js';
+import { silentLogger } from '../../../src/publisher/log.js';
 import { PublisherMetrics } from '../../../src/publisher/metrics.js';
 import type { MlmdClient } from '../../../src/publisher/mlmd/client.js';
 import { createMlmdClient } from '../../../src/publisher/mlmd/grpc-client.js';
@@ -45,7 +45,7 @@ describe('startWorkflowSource with ML Metadata', () => {
       mlmd: client,
       artifactComponent: 'Pusher',
       artifactOutput: 'pushed_model',
-      logger: process.env.DBG ? createLogger({ level: 'debug', write: (l) => console.log(l) }) : silentLogger,
+      logger: silentLogger,
       metrics: new PublisherMetrics(),
       mlmdContextAttempts: 3,
       delay: timing.delay,

@@ -123,6 +123,26 @@ describe('startWorkflowSource', () => {
     expect(sink.runNames()).toEqual(['penguin-pipeline-00007']);
   });
 
+  it('resumes the watch from the version of the last bookmark', async () => {
+    start();
+    await waitFor('the watch to open', () => kube.openWatches === 1);
+    kube.addWorkflow(generatedWorkflow(1, { phase: 'Running' }));
+    kube.deleteWorkflow(ns, 'penguin-pipeline-00001');
+    kube.bookmark();
+    const bookmarked = String(kube.currentResourceVersion);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    kube.endWatches();
+    await waitFor(
+      'a second watch',
+      () => kube.requests.filter((r) => r.query.get('watch') === 'true').length === 2,
+    );
+
+    const watches = kube.requests.filter((r) => r.query.get('watch') === 'true');
+    expect(watches[1]?.query.get('resourceVersion')).toBe(bookmarked);
+    expect(watches[1]?.query.get('timeoutSeconds')).toBe('300');
+  });
+
   it('skips a malformed workflow, counts it and goes on with the others', async () => {
     const broken = generatedWorkflow(1);
     kube.addWorkflow({
