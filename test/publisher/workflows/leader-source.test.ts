@@ -99,7 +99,7 @@ describe('two workflow sources with leader election', () => {
     await waitFor('every workflow labelled', () => labelledCount() === backlog);
 
     expect(byA).toBeLessThan(backlog);
-    expect(takeover).toBeLessThan(leaseDurationMs + 200);
+    expect(takeover).toBeLessThan(leaseDurationMs + 400);
     expect(published.slice(byA).every((p) => p.by === 'b')).toBe(true);
     expect(published.map((p) => p.event.data.runName).sort()).toEqual(generatedNames(0, backlog));
   });
