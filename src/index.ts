@@ -1,2 +1,3 @@
 export * from './contract/index.js';
+export * from './publisher/index.js';
 export * from './tools/index.js';

@@ -60,6 +60,12 @@ const vars = {
     description:
       'The CloudEvent `source` of events built from workflows, and of plain `data` POSTed over HTTP.',
   },
+  LISTEN_HOST: {
+    name: 'KFP_EVENTS_LISTEN_HOST',
+    required: false,
+    default: '0.0.0.0',
+    description: 'The address the HTTP and health ports listen on.',
+  },
   HTTP_PORT: {
     name: 'KFP_EVENTS_HTTP_PORT',
     required: false,
@@ -71,6 +77,20 @@ const vars = {
     required: false,
     default: '8081',
     description: 'Port of `/healthz`, `/readyz` and `/metrics`.',
+  },
+  PUBLISH_TIMEOUT: {
+    name: 'KFP_EVENTS_PUBLISH_TIMEOUT',
+    required: false,
+    default: '5s',
+    description:
+      'How long one publish may wait for the bus to confirm it (flush or PubAck) before it fails (a duration such as `500ms`, `5s`).',
+  },
+  SHUTDOWN_TIMEOUT: {
+    name: 'KFP_EVENTS_SHUTDOWN_TIMEOUT',
+    required: false,
+    default: '20s',
+    description:
+      "On SIGTERM: how long in-flight publishes and the NATS drain may take before the process exits anyway; keep it below the pod's termination grace period.",
   },
   WORKFLOW_NAMESPACES: {
     name: 'KFP_EVENTS_WORKFLOW_NAMESPACES',

@@ -29,6 +29,13 @@ export class PublisherMetrics {
     registers: [this.registry],
   });
 
+  /** Publishes waiting for the bus to confirm them. */
+  public readonly publishesInFlight = new Gauge({
+    name: 'kfp_events_publishes_in_flight',
+    help: 'Publishes waiting for the bus to confirm them (flush or PubAck).',
+    registers: [this.registry],
+  });
+
   /** Finished, not yet published workflows known to the workflow source. */
   public readonly backlog = new Gauge({
     name: 'kfp_events_workflow_backlog',
