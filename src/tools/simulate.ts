@@ -6,6 +6,7 @@
 import {
   PUBLISHER_ENV,
   createRunCompletionEvent,
+  decodeNatsMessage,
   encodeNatsMessage,
   eventSourceEnvelope,
   runCompletionEventId,
@@ -112,17 +113,53 @@ export function simulate(
     event,
     options.source ?? publisherSetting(manifests, PUBLISHER_ENV.SOURCE.name)?.value,
   );
-  const message = encodeNatsMessage(cloudEvent, encoding);
-  const publishedSubject =
+  const subject =
     publisherSetting(manifests, PUBLISHER_ENV.SUBJECT.name)?.value ?? PUBLISHER_ENV.SUBJECT.default;
+  return evaluate(manifests, subject, encodeNatsMessage(cloudEvent, encoding), cloudEvent, encoding, options);
+}
+
+/** A message as a NATS subscriber received it. */
+export interface ReceivedNatsMessage {
+  readonly subject: string;
+  readonly payload: Uint8Array;
+  /** Header names and their values, as the message carried them. */
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/**
+ * Reports a message taken off the bus (payload and headers exactly as received) as the manifests would
+ * process it: the end-to-end counterpart of {@link simulate}, which encodes the event itself.
+ */
+export function simulateMessage(
+  manifests: readonly Manifest[],
+  message: ReceivedNatsMessage,
+  options: Omit<SimulateOptions, 'encoding' | 'source'> = {},
+): SimulationResult {
+  const cloudEvent = decodeNatsMessage(message.payload, message.headers);
+  const encoding: WireEncoding = Object.keys(message.headers).some(
+    (name) => name.toLowerCase() === 'ce-specversion',
+  )
+    ? 'binary'
+    : 'structured';
+  return evaluate(manifests, message.subject, message, cloudEvent, encoding, options);
+}
+
+function evaluate(
+  manifests: readonly Manifest[],
+  subject: string,
+  message: { readonly payload: Uint8Array; readonly headers: ReceivedNatsMessage['headers'] },
+  cloudEvent: RunCompletionEvent,
+  encoding: WireEncoding,
+  options: Pick<SimulateOptions, 'time'>,
+): SimulationResult {
   const time = options.time ?? cloudEvent.time ?? EPOCH;
 
   const emitted = new Map<string, ArgoEvent>();
   for (const { object } of argoObjects(manifests, 'EventSource')) {
     const spec = object.spec as EventSourceSpec | undefined;
     for (const [eventName, nats] of Object.entries(spec?.nats ?? {})) {
-      if (!subjectMatches(nats.subject ?? '', publishedSubject)) continue;
-      const envelope = eventSourceEnvelope(publishedSubject, message.payload, message.headers, {
+      if (!subjectMatches(nats.subject ?? '', subject)) continue;
+      const envelope = eventSourceEnvelope(subject, message.payload, message.headers, {
         jsonBody: nats.jsonBody === true,
         ...(nats.metadata ? { metadata: nats.metadata } : {}),
       });
