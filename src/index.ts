@@ -1,2 +1,3 @@
 export * from './config/index.js';
+export * from './constructs/index.js';
 export * from './contract/index.js';
