@@ -223,6 +223,9 @@ export abstract class SensorTrigger {
   /** Calls an HTTP endpoint with a JSON body built from the event. */
   static http(options: HttpTriggerOptions): SensorTrigger {
     return new SimpleTrigger('http', options, (context) => {
+      if (!URL.canParse(options.url) || !/^https?:$/.test(new URL(options.url).protocol)) {
+        throw new Error(`url ${JSON.stringify(options.url)} is not an http or https URL`);
+      }
       const payload = Object.entries(options.payload).map(([dest, src]) => ({
         src: { dependencyName: context.dependencyName, dataKey: src.path(context.paths) },
         dest,
