@@ -1,34 +1,62 @@
-import { DEFAULT_WIRE_ENCODING, PUBLISHER_ENV } from '../contract/index.js';
+import {
+  EVENT_BUS_DEFAULTS,
+  EVENT_SOURCE_DEFAULTS,
+  formatDuration,
+  PIPELINE_SENSOR_DEFAULTS,
+  PUBLISHER_DEFAULTS,
+  TRIGGER_DEFAULTS,
+} from '../constructs/index.js';
 
 /**
- * Every default of the config file, in one place. `src/schemas/config.schema.json` repeats them as
- * `default` annotations for editors; a test checks that the two agree.
+ * Every default of the config file, taken from the construct library's defaults so that the two cannot
+ * drift. `src/schemas/config.schema.json` repeats them as `default` annotations for editors; a test
+ * checks that the schema agrees. (The publisher's `delivery` has no fixed default: it follows the bus.)
  */
 export const CONFIG_DEFAULTS = {
   bus: {
-    name: 'kfp-operator-events',
-    kind: 'native',
-    replicas: 3,
-    auth: 'none',
-    jetstreamVersion: 'latest',
-    persistenceSize: '10Gi',
+    name: EVENT_BUS_DEFAULTS.operatorBusName,
+    kind: EVENT_BUS_DEFAULTS.kind,
+    replicas: EVENT_BUS_DEFAULTS.replicas,
+    auth: EVENT_BUS_DEFAULTS.auth,
+    jetstreamVersion: EVENT_BUS_DEFAULTS.jetstreamVersion,
+    persistenceSize: EVENT_BUS_DEFAULTS.volumeSize,
   },
   publisher: {
-    replicas: 2,
-    source: PUBLISHER_ENV.SOURCE.default,
-    encoding: DEFAULT_WIRE_ENCODING,
-    delivery: PUBLISHER_ENV.DELIVERY.default,
-    subject: PUBLISHER_ENV.SUBJECT.default,
+    replicas: PUBLISHER_DEFAULTS.replicas,
+    source: PUBLISHER_DEFAULTS.source,
+    encoding: PUBLISHER_DEFAULTS.encoding,
+    subject: PUBLISHER_DEFAULTS.subject,
     workflowNamespaces: [] as readonly string[],
-    artifactComponent: PUBLISHER_ENV.ARTIFACT_COMPONENT.default,
-    artifactOutput: PUBLISHER_ENV.ARTIFACT_OUTPUT.default,
-    logLevel: PUBLISHER_ENV.LOG_LEVEL.default,
+    logLevel: PUBLISHER_DEFAULTS.logLevel,
   },
   eventSource: {
-    name: 'run-completion',
-    connectionBackoff: { duration: '10s', factor: 2, jitter: 0.2, steps: 5 },
+    name: EVENT_SOURCE_DEFAULTS.name,
+    connectionBackoff: {
+      duration: formatDuration(EVENT_SOURCE_DEFAULTS.backoffDuration),
+      factor: EVENT_SOURCE_DEFAULTS.backoffFactor,
+      jitter: EVENT_SOURCE_DEFAULTS.backoffJitter,
+      steps: EVENT_SOURCE_DEFAULTS.backoffSteps,
+    },
   },
-  pipeline: { status: 'succeeded' },
-  trigger: { atLeastOnce: true, httpMethod: 'POST', k8sOperation: 'create', patchStrategy: 'merge' },
+  pipeline: { status: PIPELINE_SENSOR_DEFAULTS.status },
+  trigger: {
+    atLeastOnce: TRIGGER_DEFAULTS.atLeastOnce,
+    retry: {
+      steps: TRIGGER_DEFAULTS.retrySteps,
+      duration: formatDuration(TRIGGER_DEFAULTS.retryDuration),
+      factor: TRIGGER_DEFAULTS.retryFactor,
+      jitter: TRIGGER_DEFAULTS.retryJitter,
+    },
+    httpMethod: TRIGGER_DEFAULTS.httpMethod,
+    k8sOperation: 'create',
+    patchStrategy: 'merge',
+  },
   parameter: { index: 0 },
+} as const;
+
+/** The patch content type each config `patchStrategy` stands for. */
+export const PATCH_CONTENT_TYPES = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
 } as const;

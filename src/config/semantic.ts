@@ -27,7 +27,9 @@ export function checkSemantics(document: unknown): FieldProblem[] {
   const root = asRecord(document);
   if (!root) return problems;
 
-  checkPlatform(asRecord(root.platform), problems);
+  const platform = asRecord(root.platform);
+  checkPlatform(platform, problems);
+  const bus = asRecord(platform?.bus);
   const namespaces = new Map<string, number>();
   asArray(root.consumers).forEach((raw, i) => {
     const consumer = asRecord(raw);
@@ -46,6 +48,7 @@ export function checkSemantics(document: unknown): FieldProblem[] {
     const backoff = asRecord(asRecord(consumer.eventSource)?.connectionBackoff);
     if (backoff)
       checkDuration(backoff.duration, [...path, 'eventSource', 'connectionBackoff', 'duration'], problems);
+    checkBusCredentials(bus, asRecord(consumer.eventSource), [...path, 'eventSource'], problems);
     checkPipelines(asArray(consumer.pipelines), [...path, 'pipelines'], problems);
   });
 
@@ -86,6 +89,36 @@ function checkPlatform(platform: Record<string, unknown> | undefined, problems: 
       path: ['platform', 'publisher', 'delivery'],
       message: `"jetstream" needs a jetstream bus, but platform.bus.kind is ${formatValue(kind)}; allowed here: core`,
     });
+}
+
+/** The EventSource must bring the credentials (and TLS) the platform bus demands. */
+function checkBusCredentials(
+  bus: Record<string, unknown> | undefined,
+  eventSource: Record<string, unknown> | undefined,
+  path: FieldPath,
+  problems: FieldProblem[],
+): void {
+  const kind = bus?.kind ?? CONFIG_DEFAULTS.bus.kind;
+  const name = typeof bus?.name === 'string' ? bus.name : CONFIG_DEFAULTS.bus.name;
+  const auth = asRecord(eventSource?.auth);
+
+  if (kind === 'jetstream') {
+    if (!auth?.basic)
+      problems.push({
+        path: [...path, 'auth', 'basic'],
+        message: `is required: the jetstream bus "${name}" always uses user/password (give Secret keys in this namespace)`,
+      });
+    if (!eventSource?.tls)
+      problems.push({
+        path: [...path, 'tls'],
+        message: `is required: the jetstream bus "${name}" always uses TLS (give the CA certificate's Secret key)`,
+      });
+  } else if (bus?.auth === 'token' && !auth?.token) {
+    problems.push({
+      path: [...path, 'auth', 'token'],
+      message: `is required: the bus "${name}" uses token auth (give the token's Secret key in this namespace)`,
+    });
+  }
 }
 
 function checkPipelines(pipelines: unknown[], path: FieldPath, problems: FieldProblem[]): void {

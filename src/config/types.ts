@@ -59,7 +59,7 @@ export interface BusConfig {
   readonly auth?: NativeBusAuth;
   /**
    * JetStream buses only: a version listed in the Argo Events controller config.
-   * @default 'latest'
+   * @default '2.10.29'
    */
   readonly jetstreamVersion?: string;
   /**
@@ -116,7 +116,7 @@ export interface PublisherConfig {
   readonly encoding?: 'structured' | 'binary';
   /**
    * `core` (publish + flush) or `jetstream` (PubAck; needs a `jetstream` bus).
-   * @default 'core'
+   * @default - `jetstream` on a jetstream bus, else `core`
    */
   readonly delivery?: PublisherDelivery;
   /**
@@ -134,16 +134,6 @@ export interface PublisherConfig {
    * @default - none: events carry no serving model artifacts
    */
   readonly mlmdAddress?: string;
-  /**
-   * The TFX component whose output holds the pushed model.
-   * @default 'Pusher'
-   */
-  readonly artifactComponent?: string;
-  /**
-   * That component's output holding the pushed model.
-   * @default 'pushed_model'
-   */
-  readonly artifactOutput?: string;
   /**
    * The runtime's log level.
    * @default 'info'
@@ -173,29 +163,35 @@ export interface EventSourceConfig {
   readonly name?: string;
   /** How it retries connecting to the platform bus. */
   readonly connectionBackoff?: BackoffConfig;
+  /**
+   * Credentials for the platform bus, as Secret keys in the consumer namespace.
+   * @default - none (required when the bus uses token auth or is JetStream)
+   */
+  readonly auth?: EventSourceAuthConfig;
+  /**
+   * TLS towards the platform bus.
+   * @default - plain TCP (TLS is required for a JetStream bus)
+   */
+  readonly tls?: { readonly caCertSecret: SecretKeyConfig };
 }
 
-/** A retry schedule. */
+/** Credentials of the EventSource for the platform bus. */
+export interface EventSourceAuthConfig {
+  /** The token of a native bus with token auth. */
+  readonly token?: SecretKeyConfig;
+  /** User and password of a JetStream bus. */
+  readonly basic?: { readonly username: SecretKeyConfig; readonly password: SecretKeyConfig };
+}
+
+/** A retry schedule. Defaults: `10s`, 2, 0.2, 5 for connecting; `1s`, 2, 0.1, 3 for triggers. */
 export interface BackoffConfig {
-  /**
-   * The first wait, e.g. `10s`, `1m30s`.
-   * @default '10s'
-   */
+  /** The first wait, e.g. `10s`, `1m30s`. */
   readonly duration?: string;
-  /**
-   * Each wait is the previous one times this.
-   * @default 2
-   */
+  /** Each wait is the previous one times this. */
   readonly factor?: number;
-  /**
-   * Random extra wait, as a fraction of the wait.
-   * @default 0.2
-   */
+  /** Random extra wait, as a fraction of the wait. */
   readonly jitter?: number;
-  /**
-   * Attempts before giving up.
-   * @default 5
-   */
+  /** Attempts (for triggers: retries) before giving up. */
   readonly steps?: number;
 }
 
@@ -243,7 +239,7 @@ export type TriggerConfig =
 export interface TriggerBaseConfig {
   /**
    * The trigger name, unique within its Sensor.
-   * @default - the kind, numbered from the second trigger of a kind on (`k8s`, `k8s-2`)
+   * @default - the kind (`argo-workflow` for argoWorkflow), numbered from the second of a kind on (`k8s-2`)
    */
   readonly name?: string;
 }
@@ -252,7 +248,7 @@ export interface TriggerBaseConfig {
 export interface ActingTriggerConfig extends TriggerBaseConfig {
   /**
    * Retry a failed trigger.
-   * @default - the construct library's default retry schedule
+   * @default - 3 retries, 1s, factor 2, jitter 0.1
    */
   readonly retry?: BackoffConfig;
   /**
@@ -280,11 +276,8 @@ export interface HttpTriggerConfig extends ActingTriggerConfig {
    * @default 'POST'
    */
   readonly method?: (typeof HTTP_METHODS)[number];
-  /**
-   * The JSON body: event fields placed at `dest` paths.
-   * @default - the whole event
-   */
-  readonly payload?: readonly ParameterConfig[];
+  /** The JSON body: event fields placed at `dest` paths; at least one. */
+  readonly payload: readonly ParameterConfig[];
   /** Plain request headers. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Request headers whose values come from Secrets in the consumer namespace. */

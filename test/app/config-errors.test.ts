@@ -58,9 +58,11 @@ consumers:
     expect((error as ConfigError).name).toBe('ConfigError');
     expect((error as ConfigError).message).toBe(
       [
-        'kfp-events.yaml: 4 problems',
+        'kfp-events.yaml: 6 problems',
         `  kfp-events.yaml:2:14: platform.namespace: "Kfp_Operator" is not valid; must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit`,
         '  kfp-events.yaml:3:37: platform.bus.replicas: 2 is rejected by Argo Events for a jetstream bus; must be 1 or at least 3',
+        '  kfp-events.yaml:6:5: consumers[0].eventSource.auth.basic: is required: the jetstream bus "kfp-operator-events" always uses user/password (give Secret keys in this namespace)',
+        `  kfp-events.yaml:6:5: consumers[0].eventSource.tls: is required: the jetstream bus "kfp-operator-events" always uses TLS (give the CA certificate's Secret key)`,
         '  kfp-events.yaml:9:17: consumers[0].pipelines[0].status: "done" is not allowed; allowed: succeeded, failed, any',
         '  kfp-events.yaml:10:28: consumers[0].pipelines[0].triggers[0].kind: "webhook" is not allowed; allowed: log, http, k8s, argoWorkflow',
       ].join('\n'),
@@ -215,7 +217,7 @@ consumers:
     ]);
   });
 
-  it('rejects an http trigger without a URL and a field that belongs to another kind', () => {
+  it('rejects an http trigger without a URL or payload and a field that belongs to another kind', () => {
     expect(
       problemsOf(
         withPipelines(
@@ -224,6 +226,7 @@ consumers:
       ),
     ).toEqual([
       'kfp-events.yaml:10:13: consumers[0].pipelines[0].triggers[0].url: is required',
+      'kfp-events.yaml:10:13: consumers[0].pipelines[0].triggers[0].payload: is required',
       'kfp-events.yaml:10:27: consumers[0].pipelines[0].triggers[0].operation: is not a known field; allowed: kind, name, url, method, payload, headers, secureHeaders, retry, atLeastOnce',
     ]);
   });

@@ -74,6 +74,7 @@ describe('config JSON Schema', () => {
       CONFIG_DEFAULTS.eventSource.connectionBackoff,
     );
     expect(defaultOf('pipeline', 'status')).toBe(CONFIG_DEFAULTS.pipeline.status);
+    expect(definition('retry').default).toEqual(CONFIG_DEFAULTS.trigger.retry);
     expect(defaultOf('httpTrigger', 'method')).toBe(CONFIG_DEFAULTS.trigger.httpMethod);
     expect(defaultOf('httpTrigger', 'atLeastOnce')).toBe(CONFIG_DEFAULTS.trigger.atLeastOnce);
     expect(defaultOf('k8sTrigger', 'operation')).toBe(CONFIG_DEFAULTS.trigger.k8sOperation);

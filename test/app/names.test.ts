@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveSensorName, dnsLabelProblem, parseDuration } from 'kfp-events';
+import { deriveSensorName, parseDuration } from 'kfp-events';
+import { dnsLabelProblem } from '../../src/config/names.js';
 
 describe('deriveSensorName', () => {
   it('uses <pipeline>-<status> when that is a valid name', () => {
