@@ -9,6 +9,7 @@ import {
   DeliveryMode,
   RunStatusFilter,
   SensorTrigger,
+  type EventBusOptions,
   type PipelineSensorOptions,
   type TriggerParameter,
   type TriggerRetryOptions,
@@ -19,6 +20,7 @@ import { sensorNameOf } from './semantic.js';
 import type {
   BackoffConfig,
   ConsumerConfig,
+  EventBusSettings,
   KfpEventsConfig,
   ParameterConfig,
   PipelineConfig,
@@ -64,6 +66,7 @@ export function buildApp(config: KfpEventsConfig, options: BuildAppOptions = {})
       namespace: consumer.namespace,
       operatorBus: platform.bus,
       encoding: config.platform.publisher.encoding,
+      eventBus: busOptions(consumer.eventBus),
       eventSource: eventSourceProps(consumer, config.platform),
       pipelines: (consumer.pipelines ?? []).map(sensorOptions),
     });
@@ -95,17 +98,7 @@ function addPlatformChart(app: App, platform: PlatformConfig, consumers: readonl
 
   return new PlatformChart(app, platformChartId(platform.namespace), {
     namespace: platform.namespace,
-    bus: {
-      name: bus?.name,
-      kind: bus?.kind && BUS_KINDS[bus.kind],
-      replicas: bus?.replicas,
-      auth: bus?.auth && BUS_AUTHS[bus.auth],
-      jetstreamVersion: bus?.jetstreamVersion,
-      persistence: bus?.persistence && {
-        storageClassName: bus.persistence.storageClassName,
-        volumeSize: bus.persistence.size,
-      },
-    },
+    bus: { name: bus?.name, ...busOptions(bus) },
     publisher: {
       image: publisher.image,
       replicas: publisher.replicas,
@@ -119,6 +112,19 @@ function addPlatformChart(app: App, platform: PlatformConfig, consumers: readonl
     },
     consumerNamespaces: consumers.map((consumer) => consumer.namespace),
   });
+}
+
+function busOptions(bus: EventBusSettings | undefined): Omit<EventBusOptions, 'namespace'> {
+  return {
+    kind: bus?.kind && BUS_KINDS[bus.kind],
+    replicas: bus?.replicas,
+    auth: bus?.auth && BUS_AUTHS[bus.auth],
+    jetstreamVersion: bus?.jetstreamVersion,
+    persistence: bus?.persistence && {
+      storageClassName: bus.persistence.storageClassName,
+      volumeSize: bus.persistence.size,
+    },
+  };
 }
 
 function eventSourceProps(consumer: ConsumerConfig, platform: PlatformConfig) {

@@ -48,6 +48,7 @@ export function checkSemantics(document: unknown): FieldProblem[] {
     const backoff = asRecord(asRecord(consumer.eventSource)?.connectionBackoff);
     if (backoff)
       checkDuration(backoff.duration, [...path, 'eventSource', 'connectionBackoff', 'duration'], problems);
+    checkBus(asRecord(consumer.eventBus), [...path, 'eventBus'], problems);
     checkBusCredentials(bus, asRecord(consumer.eventSource), [...path, 'eventSource'], problems);
     checkPipelines(asArray(consumer.pipelines), [...path, 'pipelines'], problems);
   });
@@ -56,32 +57,7 @@ export function checkSemantics(document: unknown): FieldProblem[] {
 }
 
 function checkPlatform(platform: Record<string, unknown> | undefined, problems: FieldProblem[]): void {
-  const bus = asRecord(platform?.bus);
-  const kind = typeof bus?.kind === 'string' ? bus.kind : CONFIG_DEFAULTS.bus.kind;
-  const busPath = ['platform', 'bus'];
-
-  if (bus && typeof bus.replicas === 'number') {
-    if (kind === 'native' && bus.replicas < 3)
-      problems.push({
-        path: [...busPath, 'replicas'],
-        message: `${bus.replicas} is too few for a native bus; must be at least 3 (Argo Events would silently run 3)`,
-      });
-    if (kind === 'jetstream' && bus.replicas === 2)
-      problems.push({
-        path: [...busPath, 'replicas'],
-        message: '2 is rejected by Argo Events for a jetstream bus; must be 1 or at least 3',
-      });
-  }
-  if (bus && kind === 'jetstream' && bus.auth !== undefined)
-    problems.push({
-      path: [...busPath, 'auth'],
-      message: `${formatValue(bus.auth)} applies to native buses only; a jetstream bus always uses TLS with user/password, so remove it`,
-    });
-  if (bus && kind === 'native' && bus.jetstreamVersion !== undefined)
-    problems.push({
-      path: [...busPath, 'jetstreamVersion'],
-      message: `${formatValue(bus.jetstreamVersion)} applies to jetstream buses only; remove it or set bus.kind: jetstream`,
-    });
+  const kind = checkBus(asRecord(platform?.bus), ['platform', 'bus'], problems);
 
   const publisher = asRecord(platform?.publisher);
   if (publisher?.delivery === 'jetstream' && kind !== 'jetstream')
@@ -89,6 +65,40 @@ function checkPlatform(platform: Record<string, unknown> | undefined, problems: 
       path: ['platform', 'publisher', 'delivery'],
       message: `"jetstream" needs a jetstream bus, but platform.bus.kind is ${formatValue(kind)}; allowed here: core`,
     });
+}
+
+/** Argo Events' rules for an EventBus that its schema does not state; returns the bus kind. */
+function checkBus(
+  bus: Record<string, unknown> | undefined,
+  path: FieldPath,
+  problems: FieldProblem[],
+): unknown {
+  const kind = bus?.kind ?? CONFIG_DEFAULTS.bus.kind;
+  if (!bus) return kind;
+
+  if (typeof bus.replicas === 'number') {
+    if (kind === 'native' && bus.replicas < 3)
+      problems.push({
+        path: [...path, 'replicas'],
+        message: `${bus.replicas} is too few for a native bus; must be at least 3 (Argo Events would silently run 3)`,
+      });
+    if (kind === 'jetstream' && bus.replicas === 2)
+      problems.push({
+        path: [...path, 'replicas'],
+        message: '2 is rejected by Argo Events for a jetstream bus; must be 1 or at least 3',
+      });
+  }
+  if (kind === 'jetstream' && bus.auth !== undefined)
+    problems.push({
+      path: [...path, 'auth'],
+      message: `${formatValue(bus.auth)} applies to native buses only; a jetstream bus always uses TLS with user/password, so remove it`,
+    });
+  if (kind === 'native' && bus.jetstreamVersion !== undefined)
+    problems.push({
+      path: [...path, 'jetstreamVersion'],
+      message: `${formatValue(bus.jetstreamVersion)} applies to jetstream buses only; remove it or set kind: jetstream`,
+    });
+  return kind;
 }
 
 /** The EventSource must bring the credentials (and TLS) the platform bus demands. */

@@ -36,12 +36,16 @@ export const NATIVE_BUS_AUTHS = ['none', 'token'] as const;
 export type NativeBusAuth = (typeof NATIVE_BUS_AUTHS)[number];
 
 /** The platform EventBus. */
-export interface BusConfig {
+export interface BusConfig extends EventBusSettings {
   /**
    * The EventBus name.
    * @default 'kfp-operator-events'
    */
   readonly name?: string;
+}
+
+/** The settings of an EventBus, platform or consumer. */
+export interface EventBusSettings {
   /**
    * `native` (NATS Streaming, what the run-completion documentation shows) or `jetstream`.
    * @default 'native'
@@ -145,6 +149,11 @@ export interface PublisherConfig {
 export interface ConsumerConfig {
   /** The namespace, e.g. `penguin-team`. It gets an EventBus `default`, the EventSource and the Sensors. */
   readonly namespace: string;
+  /**
+   * The namespace's EventBus `default`.
+   * @default - native, 3 replicas, no auth
+   */
+  readonly eventBus?: EventBusSettings;
   /** The NATS EventSource that subscribes to the platform bus. */
   readonly eventSource?: EventSourceConfig;
   /**

@@ -110,7 +110,17 @@ consumers:
     ]);
     expect(problemsOf(`${PLATFORM}    delivery: jetstream\n  bus: { jetstreamVersion: "2.9.1" }\n`)).toEqual([
       'kfp-events.yaml:5:15: platform.publisher.delivery: "jetstream" needs a jetstream bus, but platform.bus.kind is "native"; allowed here: core',
-      'kfp-events.yaml:6:28: platform.bus.jetstreamVersion: "2.9.1" applies to jetstream buses only; remove it or set bus.kind: jetstream',
+      'kfp-events.yaml:6:28: platform.bus.jetstreamVersion: "2.9.1" applies to jetstream buses only; remove it or set kind: jetstream',
+    ]);
+  });
+
+  it('applies the same bus rules to a consumer namespace EventBus', () => {
+    expect(
+      problemsOf(
+        `${PLATFORM}consumers:\n  - namespace: penguin-team\n    eventBus: { kind: jetstream, replicas: 2 }\n`,
+      ),
+    ).toEqual([
+      'kfp-events.yaml:7:44: consumers[0].eventBus.replicas: 2 is rejected by Argo Events for a jetstream bus; must be 1 or at least 3',
     ]);
   });
 

@@ -66,6 +66,10 @@ describe('config JSON Schema', () => {
     expect(defaultOf('bus', 'auth')).toBe(CONFIG_DEFAULTS.bus.auth);
     expect(defaultOf('bus', 'jetstreamVersion')).toBe(CONFIG_DEFAULTS.bus.jetstreamVersion);
     expect(defaultOf('bus', 'persistence', 'size')).toBe(CONFIG_DEFAULTS.bus.persistenceSize);
+    expect(definition('consumerBus').properties).toEqual({
+      ...(definition('bus').properties as object),
+      name: undefined,
+    });
     for (const key of Object.keys(CONFIG_DEFAULTS.publisher) as (keyof typeof CONFIG_DEFAULTS.publisher)[]) {
       expect(defaultOf('publisher', key), `publisher.${key}`).toEqual(CONFIG_DEFAULTS.publisher[key]);
     }

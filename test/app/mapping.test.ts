@@ -25,6 +25,7 @@ const CONFIG = `platform:
     workflowNamespaces: [kubeflow, team-a]
 consumers:
   - namespace: serving
+    eventBus: { kind: jetstream, replicas: 3 }
     eventSource:
       name: runs
       connectionBackoff: { duration: 1m30s, steps: 10 }
@@ -101,6 +102,10 @@ describe('config to charts', () => {
       KFP_EVENTS_WORKFLOW_NAMESPACES: 'kubeflow,team-a',
     });
     expect(at(only(platform, 'Deployment'), 'spec.replicas')).toBe(1);
+  });
+
+  it('gives the consumer namespace the EventBus it asks for', () => {
+    expect(only(consumer, 'EventBus').spec).toEqual({ jetstream: { version: '2.10.29', replicas: 3 } });
   });
 
   it('subscribes the EventSource to the publisher subject with the given credentials', () => {
