@@ -81,7 +81,7 @@ export interface EventBusOptions {
    */
   readonly kind?: EventBusKind;
   /**
-   * How many NATS servers run. JetStream rejects 2.
+   * How many NATS servers run: at least 3 for a native bus; 1, or 3 or more, for JetStream.
    * @default 3
    */
   readonly replicas?: number;
@@ -333,8 +333,16 @@ function validateBusProps(
         'is empty: give a version listed in the Argo Events controller config',
       );
     }
-  } else if (props.jetstreamVersion !== undefined) {
-    validator.fail('jetstreamVersion', `is only allowed with kind "${EventBusKind.JETSTREAM}"`);
+  } else {
+    if (Number.isInteger(replicas) && replicas >= 1 && replicas < 3) {
+      validator.fail(
+        'replicas',
+        `${replicas} is too few for a native (NATS Streaming) bus, which clusters with Raft: use 3 or more`,
+      );
+    }
+    if (props.jetstreamVersion !== undefined) {
+      validator.fail('jetstreamVersion', `is only allowed with kind "${EventBusKind.JETSTREAM}"`);
+    }
   }
   const size = props.persistence?.volumeSize;
   if (size !== undefined && !QUANTITY.test(size)) {

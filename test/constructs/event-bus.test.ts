@@ -99,6 +99,19 @@ describe('OperatorEventBus', () => {
     );
   });
 
+  it('throws when a native bus is given fewer than 3 replicas', () => {
+    expect(() => new OperatorEventBus(chart(), 'Bus', { namespace: 'ops', replicas: 1 })).toThrow(
+      'test/Bus: replicas: 1 is too few for a native (NATS Streaming) bus, which clusters with Raft: use 3 or more',
+    );
+  });
+
+  it('accepts a single-replica JetStream bus', () => {
+    const c = chart();
+    new OperatorEventBus(c, 'Bus', { namespace: 'ops', kind: EventBusKind.JETSTREAM, replicas: 1 });
+
+    expect(at(only(synth(c), 'EventBus'), 'spec.jetstream.replicas')).toBe(1);
+  });
+
   it('gathers every problem of its props into one message', () => {
     const build = () =>
       new OperatorEventBus(chart(), 'Bus', {
