@@ -42,9 +42,9 @@ export function validateConfigSchema(value: unknown): FieldProblem[] {
   });
 }
 
-/** True when a pattern of the schema has a rule text (for the test that keeps the two in step). */
-export function hasPatternRule(pattern: string): boolean {
-  return pattern in PATTERN_RULES;
+/** What a `pattern` of the schema allows, in words; `undefined` for a pattern without a rule text. */
+export function patternRule(pattern: string): string | undefined {
+  return PATTERN_RULES[pattern];
 }
 
 function describe(error: ErrorObject): FieldProblem | undefined {
@@ -80,7 +80,7 @@ function describe(error: ErrorObject): FieldProblem | undefined {
       const pattern = String(params.pattern);
       return {
         path,
-        message: `${got} is not valid; must be ${PATTERN_RULES[pattern] ?? `like /${pattern}/`}`,
+        message: `${got} is not valid; must be ${patternRule(pattern) ?? `like /${pattern}/`}`,
       };
     }
     case 'maxLength':

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONFIG_DEFAULTS, CONFIG_SCHEMA, hasPatternRule, loadConfigFile } from 'kfp-events';
+import { CONFIG_DEFAULTS, CONFIG_SCHEMA, patternRule, loadConfigFile } from 'kfp-events';
 
 type Schema = Record<string, unknown>;
 
@@ -53,7 +53,7 @@ describe('config JSON Schema', () => {
     const patterns = JSON.stringify(CONFIG_SCHEMA).match(/"pattern":"((?:[^"\\]|\\.)*)"/g) ?? [];
     const unexplained = patterns
       .map((entry) => JSON.parse(`{${entry}}`) as { pattern: string })
-      .filter(({ pattern }) => !hasPatternRule(pattern));
+      .filter(({ pattern }) => patternRule(pattern) === undefined);
 
     expect(patterns.length).toBeGreaterThan(5);
     expect(unexplained).toEqual([]);
