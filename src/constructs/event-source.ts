@@ -144,7 +144,8 @@ export class RunCompletionEventSource extends Construct implements IRunCompletio
       jitter: props.connectionBackoff?.jitter ?? EVENT_SOURCE_DEFAULTS.backoffJitter,
       steps: props.connectionBackoff?.steps ?? EVENT_SOURCE_DEFAULTS.backoffSteps,
     };
-    validate(this, { ...props, name, eventName, subject, eventBusName }, backoff);
+    const namespace = props.namespace ?? chartNamespace(this);
+    validate(this, { ...props, name, namespace, eventName, subject, eventBusName }, backoff);
 
     this.eventSourceName = name;
     this.eventName = eventName;
@@ -163,7 +164,7 @@ export class RunCompletionEventSource extends Construct implements IRunCompletio
       ...(props.tls ? { tls: { caCertSecret: props.tls.caCertSecret } } : {}),
     };
     this.apiObject = new EventSource(this, 'Resource', {
-      metadata: { name, namespace: props.namespace ?? chartNamespace(this) },
+      metadata: { name, namespace },
       spec: { eventBusName, nats: { [eventName]: nats } },
     });
   }
@@ -182,6 +183,11 @@ function validate(
   const validator = new PropsValidator(scope);
 
   validator.dnsLabel('name', props.name);
+  if (props.namespace === undefined) {
+    validator.fail('namespace', 'is not set and the chart has no namespace: set one of them');
+  } else {
+    validator.dnsLabel('namespace', props.namespace);
+  }
   validator.dnsLabel('eventName', props.eventName);
   validator.dnsLabel('eventBusName', props.eventBusName);
   if (!/^[^\s*>]+$/.test(props.subject)) {

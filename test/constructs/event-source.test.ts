@@ -112,6 +112,15 @@ describe('RunCompletionEventSource', () => {
     );
   });
 
+  it('throws when neither the props nor the chart give a namespace', () => {
+    const chart = Testing.chart();
+    const operatorBus = OperatorEventBus.fromBusAttributes(chart, 'Bus', { name: 'bus', namespace: 'ops' });
+
+    expect(() => new RunCompletionEventSource(chart, 'EventSource', { operatorBus })).toThrow(
+      'test/EventSource: namespace: is not set and the chart has no namespace: set one of them',
+    );
+  });
+
   it('throws when a token bus is given no token', () => {
     expect(() => build({}, { auth: EventBusAuth.TOKEN })).toThrow(
       'team/EventSource: auth.token: is required: the bus "kfp-operator-events" uses token auth',
