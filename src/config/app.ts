@@ -16,7 +16,7 @@ import {
 } from '../constructs/index.js';
 import { CONFIG_DEFAULTS, PATCH_CONTENT_TYPES } from './defaults.js';
 import { parseDuration } from './duration.js';
-import { sensorNameOf } from './semantic.js';
+import { sensorNameOf } from './names.js';
 import type {
   BackoffConfig,
   ConsumerConfig,

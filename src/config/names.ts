@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { CONFIG_DEFAULTS } from './defaults.js';
+import type { PipelineStatus } from './types.js';
 
 /** The longest name Kubernetes accepts for a label value or a DNS-1123 label. */
 export const MAX_LABEL_LENGTH = 63;
@@ -62,6 +64,16 @@ export function deriveSensorName(pipeline: string, status: keyof typeof SENSOR_N
   const room = MAX_LABEL_LENGTH - NAME_HASH_LENGTH - 1;
   const stem = sanitize(plain).slice(0, room).replace(/-+$/, '');
   return stem === '' ? `${suffix}-${hash}` : `${stem}-${hash}`;
+}
+
+/** The Sensor name of a pipeline entry: its `sensor`, else one derived from the pipeline and status. */
+export function sensorNameOf(entry: {
+  readonly pipeline: string;
+  readonly sensor?: string;
+  readonly status?: string;
+}): string {
+  const status = (entry.status ?? CONFIG_DEFAULTS.pipeline.status) as PipelineStatus;
+  return entry.sensor ?? deriveSensorName(entry.pipeline, status);
 }
 
 /** Lower-cases and replaces every run of characters a DNS-1123 label does not allow by one `-`. */

@@ -1,21 +1,11 @@
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { parseDuration } from './duration.js';
-import { deriveSensorName } from './names.js';
+import { sensorNameOf } from './names.js';
 import { formatPath, formatValue, type FieldPath, type FieldProblem } from './problems.js';
-import { PIPELINE_STATUSES, type PipelineStatus } from './types.js';
+import { PIPELINE_STATUSES } from './types.js';
 
 /** The parameter sources that take an `index`. */
 const INDEXED_FIELDS = new Set(['servingModelLocation', 'servingModelName']);
-
-/** The Sensor name of a pipeline entry: its `sensor`, else one derived from the pipeline and status. */
-export function sensorNameOf(entry: {
-  readonly pipeline: string;
-  readonly sensor?: string;
-  readonly status?: string;
-}) {
-  const status = (entry.status ?? CONFIG_DEFAULTS.pipeline.status) as PipelineStatus;
-  return entry.sensor ?? deriveSensorName(entry.pipeline, status);
-}
 
 /**
  * The checks a JSON Schema cannot express: uniqueness across entries, rules that depend on other

@@ -147,6 +147,22 @@ describe('cdk8s app entry (src/main.ts)', () => {
     expect(readFolder(outdir)).toEqual(synthesizeExample());
   });
 
+  it('reads kfp-events.yaml from the working directory by default', () => {
+    const outdir = tempDir();
+    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_OUTDIR: outdir };
+    delete env.KFP_EVENTS_CONFIG;
+
+    const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+
+    expect(result.status).toBe(0);
+    expect(readFolder(outdir)).toEqual(synthesizeExample());
+  });
+
   it('prints every config problem to stderr without a stack trace and exits 1', () => {
     const dir = tempDir();
     const file = join(dir, 'broken.yaml');
