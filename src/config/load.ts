@@ -44,11 +44,11 @@ export function parseConfig(text: string, file: string): KfpEventsConfig {
 }
 
 /**
- * Reads and validates a config file; see {@link parseConfig}.
+ * Reads and validates a config file; see {@link parseConfig}. A file that cannot be read is reported
+ * as a {@link ConfigError} too.
  *
  * @param path the file to read
- * @param displayName how to name it in messages
- * @default displayName - `path` as given
+ * @param displayName how to name it in messages (defaults to `path` as given)
  */
 export function loadConfigFile(path: string, displayName: string = path): KfpEventsConfig {
   let text: string;
