@@ -116,7 +116,7 @@ export class Publisher extends Construct {
   readonly namespace: string;
   /** The labels of the publisher's pods, for network policies. */
   readonly podLabels: Readonly<Record<string, string>>;
-  /** Whether the replicas elect a leader to watch workflows. */
+  /** Whether the replicas elect a leader to watch workflows (with more than one replica), using a Lease named like the Deployment. */
   readonly leaderElection: boolean;
   /** The Deployment. */
   readonly deployment: kplus.Deployment;
@@ -219,12 +219,11 @@ export class Publisher extends Construct {
       ]);
     }
     if (this.leaderElection) {
-      const leaseName = PUBLISHER_ENV.LEASE_NAME.default;
       this.bindRole('Lease', `${name}-lease`, this.namespace, [
         {
           apiGroups: ['coordination.k8s.io'],
           resources: ['leases'],
-          resourceNames: [leaseName],
+          resourceNames: [this.name],
           verbs: ['get', 'update'],
         },
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
@@ -256,7 +255,7 @@ export class Publisher extends Construct {
       set(PUBLISHER_ENV.WORKFLOW_NAMESPACES.name, workflowNamespaces.join(','));
     if (this.leaderElection) {
       set(PUBLISHER_ENV.LEADER_ELECTION.name, 'true');
-      set(PUBLISHER_ENV.LEASE_NAME.name, PUBLISHER_ENV.LEASE_NAME.default);
+      set(PUBLISHER_ENV.LEASE_NAME.name, this.name);
       set(PUBLISHER_ENV.LEASE_NAMESPACE.name, this.namespace);
     }
     if (props.mlmdAddress !== undefined) set(PUBLISHER_ENV.MLMD_ADDRESS.name, props.mlmdAddress);

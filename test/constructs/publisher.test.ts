@@ -252,9 +252,10 @@ describe('Publisher', () => {
       [PUBLISHER_ENV.SUBJECT.name]: 'kfp.runs',
       [PUBLISHER_ENV.MLMD_ADDRESS.name]: 'metadata-grpc-service.kubeflow:8080',
       [PUBLISHER_ENV.LOG_LEVEL.name]: 'debug',
-      [PUBLISHER_ENV.LEASE_NAME.name]: 'kfp-events-publisher',
+      [PUBLISHER_ENV.LEASE_NAME.name]: 'publisher',
     });
     expect(at(only(manifests, 'Deployment'), 'spec.replicas')).toBe(3);
+    expect(at(only(manifests, 'Role', 'publisher-lease'), 'rules.0.resourceNames')).toEqual(['publisher']);
   });
 
   it('throws when JetStream delivery is asked of a native bus', () => {
