@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -15,7 +15,6 @@ import { restrictedViolations, type PodSpecLike } from '../support/pod-security.
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
-const SHARED_CRDS = resolve(ROOT, '../shared/crds/argo-events');
 const temps: string[] = [];
 
 afterAll(() => {
@@ -185,19 +184,4 @@ describe('cdk8s app entry (src/main.ts)', () => {
   });
 });
 
-describe.skipIf(!existsSync(join(SHARED_CRDS, 'schema.json')))('generated imports', () => {
-  it('are up to date with the Argo Events CRDs', () => {
-    const output = execFileSync('npm', ['run', '--silent', 'import', '--', '--check'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-
-    expect(output).toContain('import: imports/argoproj.io.ts is up to date');
-  });
-});
-
 if (!ARGO_SCHEMA_AVAILABLE) console.warn(ARGO_SCHEMA_SKIP_MESSAGE);
-if (!existsSync(join(SHARED_CRDS, 'schema.json'))) {
-  console.warn(`skipped: the imports/ freshness check needs ${SHARED_CRDS} (../shared is absent)`);
-}
