@@ -38,8 +38,11 @@ export interface PlatformChartProps extends Omit<ChartProps, 'namespace'> {
 
 /** The operator namespace: the operator bus, the publisher and the bus's NetworkPolicy. */
 export class PlatformChart extends Chart {
+  /** The operator bus. */
   readonly bus: OperatorEventBus;
+  /** The publisher, wired to the bus. */
   readonly publisher: Publisher;
+  /** The bus's NetworkPolicy, unless turned off. */
   readonly networkPolicy?: BusNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
@@ -91,7 +94,9 @@ export interface ConsumerChartProps extends Omit<ChartProps, 'namespace'> {
 
 /** A consumer namespace: its EventBus, the run-completion EventSource and one Sensor per pipeline. */
 export class ConsumerChart extends Chart {
+  /** The namespace's `default` EventBus. */
   readonly eventBus: ConsumerEventBus;
+  /** The EventSource subscribed to the operator bus. */
   readonly eventSource: RunCompletionEventSource;
   private readonly encoding?: WireEncoding;
   private readonly sensors: PipelineSensor[] = [];

@@ -45,7 +45,15 @@ export interface EventSourceAuth {
    * A user and password (for a JetStream bus).
    * @default - no user/password
    */
-  readonly basic?: { readonly username: SecretKeyReference; readonly password: SecretKeyReference };
+  readonly basic?: EventSourceBasicAuth;
+}
+
+/** A user and password, as Secret keys. */
+export interface EventSourceBasicAuth {
+  /** The user name. */
+  readonly username: SecretKeyReference;
+  /** The password. */
+  readonly password: SecretKeyReference;
 }
 
 /** TLS towards the operator bus, as Secret keys in the EventSource's namespace. */

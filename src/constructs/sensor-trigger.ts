@@ -7,9 +7,16 @@ import { formatDuration } from './event-source.js';
 
 /** One RBAC rule, exactly as it is synthesized into a Role. */
 export interface PolicyRule {
+  /** The API groups, `''` for the core group. */
   readonly apiGroups: string[];
+  /** The resources (plural), e.g. `configmaps`. */
   readonly resources: string[];
+  /**
+   * The only objects the rule applies to.
+   * @default - every object of the resources
+   */
   readonly resourceNames?: string[];
+  /** The verbs allowed. */
   readonly verbs: string[];
 }
 
@@ -17,6 +24,7 @@ export interface PolicyRule {
 export interface TriggerPermission {
   /** The namespace of the objects the trigger acts on. */
   readonly namespace: string;
+  /** The rule needed there. */
   readonly rule: PolicyRule;
 }
 
@@ -34,7 +42,9 @@ export interface TriggerBindContext {
 
 /** A trigger bound to one Sensor: its spec and the RBAC rules it needs. */
 export interface BoundTrigger {
+  /** The trigger's name within the Sensor. */
   readonly name: string;
+  /** The trigger as it is synthesized into `spec.triggers`. */
   readonly spec: SensorSpecTriggers;
   /** Empty for triggers that do not act on the cluster. */
   readonly permissions: readonly TriggerPermission[];
