@@ -16,6 +16,7 @@ import {
 } from '../constructs/index.js';
 import { CONFIG_DEFAULTS, PATCH_CONTENT_TYPES } from './defaults.js';
 import { parseDuration } from './duration.js';
+import { validateConfig } from './load.js';
 import { sensorNameOf } from './names.js';
 import type {
   BackoffConfig,
@@ -48,11 +49,13 @@ export function consumerChartId(namespace: string): string {
 }
 
 /**
- * Builds the cdk8s app for a validated config: one `PlatformChart` for the operator namespace and one
+ * Builds the cdk8s app for a config: one `PlatformChart` for the operator namespace and one
  * `ConsumerChart` per consumer namespace, each synthesized to its own file (`platform-<ns>.yaml`,
- * `consumer-<ns>.yaml`). Defaults not given in the config are the construct library's.
+ * `consumer-<ns>.yaml`). Defaults not given in the config are the construct library's. The config is
+ * validated first (a cheap no-op for one that came from `loadConfigFile`); problems throw a `ConfigError`.
  */
-export function buildApp(config: KfpEventsConfig, options: BuildAppOptions = {}): App {
+export function buildApp(input: KfpEventsConfig, options: BuildAppOptions = {}): App {
+  const config = validateConfig(input);
   const app = new App({
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
     outputFileExtension: '.yaml',

@@ -28,10 +28,7 @@ export function parseConfig(text: string, file: string): KfpEventsConfig {
 
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
   const locator = new SourceLocator(doc, lines);
-  const found: FieldProblem[] =
-    value === null || value === undefined
-      ? [{ path: [], message: 'is empty; a config needs at least "platform"' }]
-      : [...validateConfigSchema(value), ...checkSemantics(value)];
+  const found = findProblems(value);
 
   if (found.length > 0) {
     const problems = found.map((problem): ConfigProblem => {
@@ -39,6 +36,24 @@ export function parseConfig(text: string, file: string): KfpEventsConfig {
       return { file, ...(position ?? {}), path: formatPath(problem.path), message: problem.message };
     });
     throw new ConfigError(sortByPosition(problems));
+  }
+  return value as KfpEventsConfig;
+}
+
+/**
+ * Validates a config given as an object (e.g. built in code rather than read from YAML) with the same
+ * checks as {@link parseConfig}; the problems carry no line numbers.
+ *
+ * @param value the config
+ * @param name how to name it in messages
+ */
+export function validateConfig(value: unknown, name = 'config'): KfpEventsConfig {
+  const found = findProblems(value);
+
+  if (found.length > 0) {
+    throw new ConfigError(
+      found.map((problem) => ({ file: name, path: formatPath(problem.path), message: problem.message })),
+    );
   }
   return value as KfpEventsConfig;
 }
@@ -62,6 +77,12 @@ export function loadConfigFile(path: string, displayName: string = path): KfpEve
     });
   }
   return parseConfig(text, displayName);
+}
+
+function findProblems(value: unknown): FieldProblem[] {
+  if (value === null || value === undefined)
+    return [{ path: [], message: 'is empty; a config needs at least "platform"' }];
+  return [...validateConfigSchema(value), ...checkSemantics(value)];
 }
 
 function sortByPosition(problems: ConfigProblem[]): ConfigProblem[] {

@@ -285,6 +285,7 @@ consumers:
     expect(problemsOf('# nothing here\n')).toEqual([
       'kfp-events.yaml: (document): is empty; a config needs at least "platform"',
     ]);
+    expect(() => loadConfigFile('test/app/no-such-file.yaml')).toThrow(ConfigError);
     expect(() => loadConfigFile('test/app/no-such-file.yaml')).toThrow(
       new ConfigError([
         { file: 'test/app/no-such-file.yaml', path: '', message: 'cannot be read: does not exist' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp, parseConfig, sensorNameOf } from 'kfp-events';
+import { buildApp, ConfigError, parseConfig, sensorNameOf } from 'kfp-events';
 import {
   ARGO_SCHEMA_AVAILABLE,
   ARGO_SCHEMA_SKIP_MESSAGE,
@@ -173,6 +173,24 @@ describe('config to charts', () => {
       { apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['create', 'list'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
     ]);
+  });
+
+  it('validates a config built in code before building anything', () => {
+    const config = {
+      platform: { namespace: 'ops', publisher: { image: 'i' } },
+      consumers: [{ namespace: 'ops' }, { namespace: 'ops' }],
+    };
+
+    expect(() => buildApp(config)).toThrow(ConfigError);
+    expect(() => buildApp(config)).toThrow(
+      new ConfigError([
+        {
+          file: 'config',
+          path: 'consumers[1].namespace',
+          message: '"ops" is already used by consumers[0]; each consumer namespace may appear once',
+        },
+      ]),
+    );
   });
 
   it.skipIf(!ARGO_SCHEMA_AVAILABLE)('produces Argo objects that the Argo Events schema accepts', () => {
