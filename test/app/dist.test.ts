@@ -85,7 +85,7 @@ describe('the example app', () => {
       ]),
     );
     const eventSource = manifests.find((m) => m.kind === 'EventSource')!;
-    expect(eventSource.spec).toEqual({
+    expect(eventSource.spec).toMatchObject({
       eventBusName: 'default',
       nats: {
         'run-completion': {

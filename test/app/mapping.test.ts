@@ -82,7 +82,7 @@ describe('config to charts', () => {
   });
 
   it('passes the bus settings through', () => {
-    expect(only(platform, 'EventBus').spec).toEqual({
+    expect(only(platform, 'EventBus').spec).toMatchObject({
       jetstream: {
         version: '2.9.16',
         replicas: 1,
@@ -105,11 +105,11 @@ describe('config to charts', () => {
   });
 
   it('gives the consumer namespace the EventBus it asks for', () => {
-    expect(only(consumer, 'EventBus').spec).toEqual({ jetstream: { version: '2.10.29', replicas: 3 } });
+    expect(only(consumer, 'EventBus').spec).toMatchObject({ jetstream: { version: '2.10.29', replicas: 3 } });
   });
 
   it('subscribes the EventSource to the publisher subject with the given credentials', () => {
-    expect(at(only(consumer, 'EventSource'), 'spec.nats.run-completion')).toEqual({
+    expect(at(only(consumer, 'EventSource'), 'spec.nats.run-completion')).toMatchObject({
       url: 'nats://eventbus-runs-js-svc.ml-platform.svc:4222',
       subject: 'kfp.runs',
       jsonBody: true,
