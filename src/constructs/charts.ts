@@ -30,6 +30,11 @@ export interface PlatformChartProps extends Omit<ChartProps, 'namespace'> {
    */
   readonly consumerNamespaces?: readonly string[];
   /**
+   * The namespace of a metrics scraper allowed through the bus NetworkPolicy to the bus metrics port.
+   * @default - none
+   */
+  readonly busMetricsScraperNamespace?: string;
+  /**
    * Whether to restrict ingress to the bus with a NetworkPolicy.
    * @default true
    */
@@ -59,6 +64,7 @@ export class PlatformChart extends Chart {
         bus: this.bus,
         publisherPodLabels: [this.publisher.podLabels],
         consumerNamespaces: props.consumerNamespaces ?? [],
+        metricsScraperNamespace: props.busMetricsScraperNamespace,
       });
     }
   }

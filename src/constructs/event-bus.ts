@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
 import { EventBus, type EventBusSpec } from '../../imports/argoproj.io.js';
 import { PropsValidator } from './validation.js';
+import { resolveWorkloadSecurity, type WorkloadSecurityOptions } from './workload-security.js';
 
 /** The kinds of Argo Events EventBus these constructs create. */
 export enum EventBusKind {
@@ -68,8 +69,11 @@ export interface EventBusPersistence {
   readonly volumeSize?: string;
 }
 
-/** Options shared by every EventBus these constructs create. */
-export interface EventBusOptions {
+/**
+ * Options shared by every EventBus these constructs create. The security contexts apply to the bus's
+ * pods and to each of its containers (NATS server, metrics exporter and, for JetStream, config reloader).
+ */
+export interface EventBusOptions extends WorkloadSecurityOptions {
   /**
    * The namespace of the bus.
    * @default - the chart's namespace, which must then be set
@@ -366,6 +370,8 @@ function busSpec(
     accessMode: 'ReadWriteOnce',
     volumeSize: props.persistence.volumeSize ?? EVENT_BUS_DEFAULTS.volumeSize,
   };
+  const security = resolveWorkloadSecurity(props);
+  const container = { securityContext: security.container };
 
   if (kind === EventBusKind.JETSTREAM) {
     return {
@@ -373,10 +379,25 @@ function busSpec(
         version: props.jetstreamVersion ?? EVENT_BUS_DEFAULTS.jetstreamVersion,
         replicas,
         ...(persistence ? { persistence } : {}),
+        securityContext: security.pod,
+        containerTemplate: container,
+        reloaderContainerTemplate: container,
+        metricsContainerTemplate: container,
       },
     };
   }
-  return { nats: { native: { replicas, auth, ...(persistence ? { persistence } : {}) } } };
+  return {
+    nats: {
+      native: {
+        replicas,
+        auth,
+        ...(persistence ? { persistence } : {}),
+        securityContext: security.pod,
+        containerTemplate: container,
+        metricsContainerTemplate: container,
+      },
+    },
+  };
 }
 
 /** The namespace of the chart that holds `scope`, if it has one. */

@@ -9,6 +9,7 @@ import {
   type SecretKeyReference,
 } from './event-bus.js';
 import { PropsValidator } from './validation.js';
+import { resolveWorkloadSecurity, type WorkloadSecurityOptions } from './workload-security.js';
 
 /** How the EventSource retries connecting to the operator bus. */
 export interface ConnectionBackoff {
@@ -70,8 +71,8 @@ export interface IRunCompletionEventSource {
   readonly eventName: string;
 }
 
-/** Props of {@link RunCompletionEventSource}. */
-export interface RunCompletionEventSourceProps {
+/** Props of {@link RunCompletionEventSource}; the security contexts apply to its pod and container. */
+export interface RunCompletionEventSourceProps extends WorkloadSecurityOptions {
   /** The operator bus the publisher publishes to; the EventSource subscribes to it. */
   readonly operatorBus: IEventBus;
   /**
@@ -116,6 +117,11 @@ export interface RunCompletionEventSourceProps {
   readonly eventBusName?: string;
 }
 
+/** The label Argo Events puts on every EventSource pod it creates (with `eventsource-name: <name>`). */
+export const EVENT_SOURCE_POD_SELECTOR_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  controller: 'eventsource-controller',
+});
+
 /** The defaults of {@link RunCompletionEventSource}, in one place. */
 export const EVENT_SOURCE_DEFAULTS = {
   name: 'run-completion',
@@ -136,6 +142,8 @@ export const EVENT_SOURCE_DEFAULTS = {
 export class RunCompletionEventSource extends Construct implements IRunCompletionEventSource {
   readonly eventSourceName: string;
   readonly eventName: string;
+  /** The labels Argo Events puts on the EventSource's pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
   /** The EventSource object. */
   readonly apiObject: EventSource;
 
@@ -157,6 +165,7 @@ export class RunCompletionEventSource extends Construct implements IRunCompletio
 
     this.eventSourceName = name;
     this.eventName = eventName;
+    this.podLabels = { ...EVENT_SOURCE_POD_SELECTOR_LABELS, 'eventsource-name': name };
 
     const nats: EventSourceSpecNats = {
       url: props.operatorBus.clientUrl,
@@ -171,9 +180,14 @@ export class RunCompletionEventSource extends Construct implements IRunCompletio
       ...(props.auth ? { auth: props.auth } : {}),
       ...(props.tls ? { tls: { caCertSecret: props.tls.caCertSecret } } : {}),
     };
+    const security = resolveWorkloadSecurity(props);
     this.apiObject = new EventSource(this, 'Resource', {
       metadata: { name, namespace },
-      spec: { eventBusName, nats: { [eventName]: nats } },
+      spec: {
+        eventBusName,
+        template: { securityContext: security.pod, container: { securityContext: security.container } },
+        nats: { [eventName]: nats },
+      },
     });
   }
 }

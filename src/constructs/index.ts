@@ -7,3 +7,4 @@ export * from './pipeline-sensor.js';
 export * from './publisher.js';
 export * from './sensor-trigger.js';
 export { ConstructPropsError } from './validation.js';
+export * from './workload-security.js';

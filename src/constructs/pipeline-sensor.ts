@@ -24,6 +24,7 @@ import {
   exactRegExp,
   PropsValidator,
 } from './validation.js';
+import { resolveWorkloadSecurity, type WorkloadSecurityOptions } from './workload-security.js';
 
 /** Which run outcomes a Sensor reacts to. */
 export enum RunStatusFilter {
@@ -33,8 +34,11 @@ export enum RunStatusFilter {
   ANY = 'any',
 }
 
-/** Options of a {@link PipelineSensor} that a composition passes through unchanged. */
-export interface PipelineSensorOptions {
+/**
+ * Options of a {@link PipelineSensor} that a composition passes through unchanged; the security contexts
+ * apply to the Sensor's pod and container.
+ */
+export interface PipelineSensorOptions extends WorkloadSecurityOptions {
   /** The pipeline whose runs the Sensor reacts to, matched exactly (not as a pattern). */
   readonly pipelineName: string;
   /**
@@ -120,15 +124,19 @@ export class PipelineSensor extends Construct {
     this.name = name;
     this.namespace = namespace as string;
     this.paths = sensorPaths(props.encoding ?? PIPELINE_SENSOR_DEFAULTS.encoding);
+    const security = resolveWorkloadSecurity(props);
 
     this.apiObject = new Sensor(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: {
         eventBusName,
         template: Lazy.any({
-          produce: () =>
-            this.serviceAccountName ? { serviceAccountName: this.serviceAccountName } : undefined,
-        }) as SensorSpecTemplate | undefined,
+          produce: (): SensorSpecTemplate => ({
+            ...(this.serviceAccountName ? { serviceAccountName: this.serviceAccountName } : {}),
+            securityContext: security.pod,
+            container: { securityContext: security.container },
+          }),
+        }) as SensorSpecTemplate,
         dependencies: [
           {
             name: PIPELINE_SENSOR_DEFAULTS.dependencyName,

@@ -94,12 +94,14 @@ export const PUBLISHER_DEFAULTS = {
   healthPort: Number(PUBLISHER_ENV.HEALTH_PORT.default),
   servicePort: 80,
   user: 10001,
+  tmpSizeLimit: Size.mebibytes(16),
   resources: {
     cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
     memory: { request: Size.mebibytes(96), limit: Size.mebibytes(256) },
   },
 } as const;
 
+const TMP_PATH = '/tmp';
 const SECRETS_DIR = '/etc/kfp-events';
 const CLIENT_AUTH_PATH = `${SECRETS_DIR}/nats-auth/client-auth`;
 const TLS_CA_PATH = `${SECRETS_DIR}/nats-ca/ca-cert`;
@@ -195,6 +197,12 @@ export class Publisher extends Construct {
       liveness: kplus.Probe.fromHttpGet('/healthz', { port: PUBLISHER_DEFAULTS.healthPort }),
       readiness: kplus.Probe.fromHttpGet('/readyz', { port: PUBLISHER_DEFAULTS.healthPort }),
     });
+    // The root filesystem is read-only; Node and gRPC may still write temporary files.
+    const tmp = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', {
+      medium: kplus.EmptyDirMedium.MEMORY,
+      sizeLimit: PUBLISHER_DEFAULTS.tmpSizeLimit,
+    });
+    container.mount(TMP_PATH, tmp);
     this.mountSecret(container, 'NatsAuth', props.bus.clientAuthSecret, CLIENT_AUTH_PATH);
     this.mountSecret(container, 'NatsCa', props.bus.tlsCaSecret, TLS_CA_PATH);
 

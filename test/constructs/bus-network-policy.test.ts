@@ -1,7 +1,13 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { BusNetworkPolicy, ConstructPropsError, EventBusKind, OperatorEventBus } from 'kfp-events';
-import { only, synth } from '../support/synth.js';
+import {
+  BusNetworkPolicy,
+  ConstructPropsError,
+  EventBusKind,
+  OperatorEventBus,
+  RunCompletionEventSource,
+} from 'kfp-events';
+import { at, only, synth } from '../support/synth.js';
 
 const busPods = {
   matchLabels: { controller: 'eventbus-controller', 'eventbus-name': 'kfp-operator-events' },
@@ -9,7 +15,7 @@ const busPods = {
 const clientPort = [{ protocol: 'TCP', port: 4222 }];
 
 describe('BusNetworkPolicy', () => {
-  it('lets only the publishers and the consumer namespaces reach the client port, and the bus pods each other', () => {
+  it('lets only the publishers and the consumer EventSource pods reach the client port, and the bus pods each other', () => {
     const chart = Testing.chart();
     const bus = new OperatorEventBus(chart, 'Bus', { namespace: 'kfp-operator' });
     new BusNetworkPolicy(chart, 'Policy', {
@@ -37,6 +43,7 @@ describe('BusNetworkPolicy', () => {
                   { key: 'kubernetes.io/metadata.name', operator: 'In', values: ['penguin-team', 'ops'] },
                 ],
               },
+              podSelector: { matchLabels: { controller: 'eventsource-controller' } },
             },
           ],
           ports: clientPort,
@@ -62,16 +69,60 @@ describe('BusNetworkPolicy', () => {
     });
   });
 
+  it('selects the pods Argo Events labels as its EventSources', () => {
+    const chart = Testing.chart();
+    const bus = new OperatorEventBus(chart, 'Bus', { namespace: 'kfp-operator' });
+    const source = new RunCompletionEventSource(chart, 'Source', { operatorBus: bus, namespace: 'team' });
+    new BusNetworkPolicy(chart, 'Policy', { bus, consumerNamespaces: ['team'] });
+
+    const selector = at(only(synth(chart), 'NetworkPolicy'), 'spec.ingress.1.from.0.podSelector.matchLabels');
+    expect(source.podLabels).toEqual({
+      controller: 'eventsource-controller',
+      'eventsource-name': 'run-completion',
+    });
+    expect(source.podLabels).toMatchObject(selector as Record<string, string>);
+  });
+
+  it('opens the metrics port only to the scraper namespace it is given', () => {
+    const chart = Testing.chart();
+    const bus = new OperatorEventBus(chart, 'Bus', { namespace: 'kfp-operator' });
+    new BusNetworkPolicy(chart, 'Policy', { bus, metricsScraperNamespace: 'monitoring' });
+
+    expect(at(only(synth(chart), 'NetworkPolicy'), 'spec.ingress')).toEqual([
+      { from: [{ podSelector: busPods }] },
+      {
+        from: [
+          {
+            namespaceSelector: {
+              matchExpressions: [
+                { key: 'kubernetes.io/metadata.name', operator: 'In', values: ['monitoring'] },
+              ],
+            },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 7777 }],
+      },
+    ]);
+  });
+
   it('throws naming each bad consumer namespace', () => {
     const make = () => {
       const chart = Testing.chart();
       const bus = new OperatorEventBus(chart, 'Bus', { namespace: 'kfp-operator' });
-      return new BusNetworkPolicy(chart, 'Policy', { bus, consumerNamespaces: ['ok', 'Not OK'] });
+      return new BusNetworkPolicy(chart, 'Policy', {
+        bus,
+        consumerNamespaces: ['ok', 'Not OK'],
+        metricsScraperNamespace: 'mon_itoring',
+      });
     };
 
     expect(make).toThrow(ConstructPropsError);
     expect(make).toThrow(
-      'test/Policy: consumerNamespaces[1]: "Not OK" is not a DNS-1123 label: must be lower-case letters, digits and "-", starting and ending with a letter or digit',
+      [
+        'test/Policy: 2 problems:',
+        '  - consumerNamespaces[1]: "Not OK" is not a DNS-1123 label: must be lower-case letters, digits and "-", starting and ending with a letter or digit',
+        '  - metricsScraperNamespace: "mon_itoring" is not a DNS-1123 label: must be lower-case letters, digits and "-", starting and ending with a letter or digit',
+      ].join('\n'),
     );
   });
 });

@@ -80,7 +80,24 @@ describe('PlatformChart', () => {
         'spec.ingress.2.from.0.namespaceSelector.matchExpressions.0.values',
       ),
     ).toEqual(['penguin-team']);
+    expect(at(only(manifests, 'NetworkPolicy'), 'spec.ingress.2.from.0.podSelector.matchLabels')).toEqual({
+      controller: 'eventsource-controller',
+    });
     expect(manifests).toMatchSnapshot();
+  });
+
+  it('opens the bus metrics port to the scraper namespace it is given, and to no one by default', () => {
+    const chart = new PlatformChart(Testing.app(), 'platform', {
+      namespace: 'kfp-operator',
+      publisher: { image: 'img:1' },
+      busMetricsScraperNamespace: 'monitoring',
+    });
+
+    const ingress = at(only(synth(chart), 'NetworkPolicy'), 'spec.ingress') as {
+      ports?: { port: number }[];
+    }[];
+    expect(ingress.map((rule) => rule.ports?.map((p) => p.port))).toEqual([undefined, [4222], [7777]]);
+    expect(at(only(synth(platform()), 'NetworkPolicy'), 'spec.ingress')).toHaveLength(3);
   });
 
   it('leaves the NetworkPolicy out when told to', () => {

@@ -12,11 +12,18 @@ import {
   ARGO_SCHEMA_SKIP_MESSAGE,
   argoSchemaProblems,
 } from '../support/argo-schema.js';
+import {
+  EXPECTED_CONTAINER_SECURITY_CONTEXT,
+  EXPECTED_POD_SECURITY_CONTEXT,
+} from '../support/restricted-contexts.js';
 import { at, only, synth } from '../support/synth.js';
 
 function chart() {
   return Testing.chart();
 }
+
+const restrictedPod = EXPECTED_POD_SECURITY_CONTEXT;
+const restrictedContainer = { securityContext: EXPECTED_CONTAINER_SECURITY_CONTEXT };
 
 describe('OperatorEventBus', () => {
   it('synthesizes a native bus named kfp-operator-events with 3 replicas and no auth by default', () => {
@@ -25,7 +32,17 @@ describe('OperatorEventBus', () => {
 
     const manifest = only(synth(c), 'EventBus');
     expect(manifest.metadata).toEqual({ name: 'kfp-operator-events', namespace: 'kfp-operator' });
-    expect(manifest.spec).toEqual({ nats: { native: { replicas: 3, auth: 'none' } } });
+    expect(manifest.spec).toEqual({
+      nats: {
+        native: {
+          replicas: 3,
+          auth: 'none',
+          securityContext: restrictedPod,
+          containerTemplate: restrictedContainer,
+          metricsContainerTemplate: restrictedContainer,
+        },
+      },
+    });
     expect(bus.clientUrl).toBe('nats://eventbus-kfp-operator-events-stan-svc.kfp-operator.svc:4222');
     expect(bus.serviceName).toBe('eventbus-kfp-operator-events-stan-svc');
     expect(bus.clientPort).toBe(4222);
@@ -62,6 +79,10 @@ describe('OperatorEventBus', () => {
         version: '2.10.29',
         replicas: 5,
         persistence: { storageClassName: 'fast', accessMode: 'ReadWriteOnce', volumeSize: '20Gi' },
+        securityContext: restrictedPod,
+        containerTemplate: restrictedContainer,
+        reloaderContainerTemplate: restrictedContainer,
+        metricsContainerTemplate: restrictedContainer,
       },
     });
     expect(bus.clientUrl).toBe('nats://eventbus-events-js-svc.ops.svc:4222');

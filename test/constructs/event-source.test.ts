@@ -14,6 +14,10 @@ import {
   ARGO_SCHEMA_SKIP_MESSAGE,
   argoSchemaProblems,
 } from '../support/argo-schema.js';
+import {
+  EXPECTED_CONTAINER_SECURITY_CONTEXT,
+  EXPECTED_POD_SECURITY_CONTEXT,
+} from '../support/restricted-contexts.js';
 import { at, only, synth } from '../support/synth.js';
 
 function build(
@@ -40,6 +44,10 @@ describe('RunCompletionEventSource', () => {
     expect(manifest.metadata).toEqual({ name: 'run-completion', namespace: 'penguin-team' });
     expect(manifest.spec).toEqual({
       eventBusName: 'default',
+      template: {
+        securityContext: EXPECTED_POD_SECURITY_CONTEXT,
+        container: { securityContext: EXPECTED_CONTAINER_SECURITY_CONTEXT },
+      },
       nats: {
         'run-completion': {
           url: 'nats://eventbus-kfp-operator-events-stan-svc.kfp-operator.svc:4222',

@@ -15,6 +15,10 @@ import {
   ARGO_SCHEMA_SKIP_MESSAGE,
   argoSchemaProblems,
 } from '../support/argo-schema.js';
+import {
+  EXPECTED_CONTAINER_SECURITY_CONTEXT,
+  EXPECTED_POD_SECURITY_CONTEXT,
+} from '../support/restricted-contexts.js';
 import { all, at, only, synth } from '../support/synth.js';
 
 const eventSource = { eventSourceName: 'run-completion', eventName: 'run-completion' };
@@ -55,7 +59,10 @@ describe('PipelineSensor', () => {
       },
     ]);
     expect(at(manifest, 'spec.triggers')).toEqual([{ template: { name: 'log', log: {} } }]);
-    expect('template' in (manifest.spec as object)).toBe(false);
+    expect(at(manifest, 'spec.template')).toEqual({
+      securityContext: EXPECTED_POD_SECURITY_CONTEXT,
+      container: { securityContext: EXPECTED_CONTAINER_SECURITY_CONTEXT },
+    });
     expect(sensor.sensorServiceAccountName).toBeUndefined();
     expect(synth(chart)).toMatchSnapshot();
   });
@@ -138,6 +145,8 @@ describe('PipelineSensor', () => {
     const manifests = synth(chart);
     expect(at(only(manifests, 'Sensor'), 'spec.template')).toEqual({
       serviceAccountName: 'penguin-serving-sensor',
+      securityContext: EXPECTED_POD_SECURITY_CONTEXT,
+      container: { securityContext: EXPECTED_CONTAINER_SECURITY_CONTEXT },
     });
     expect(sensor.sensorServiceAccountName).toBe('penguin-serving-sensor');
     expect(only(manifests, 'ServiceAccount').metadata).toEqual({

@@ -16,6 +16,8 @@ import { restrictedViolations, type PodSpecLike } from '../support/pod-security.
 import { all, at, envOf, only, synth, type Manifest } from '../support/synth.js';
 
 const IMAGE = 'ghcr.io/example/kfp-events:0.1.0';
+const TMP_VOLUME = { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } };
+const TMP_MOUNT = { name: 'tmp', mountPath: '/tmp' };
 
 function build(
   props: Partial<PublisherProps> = {},
@@ -112,6 +114,14 @@ describe('Publisher', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('mounts a small in-memory emptyDir at /tmp, the only writable path of its read-only root', () => {
+    const { manifests } = build();
+
+    expect(at(pod(manifests), 'volumes')).toEqual([TMP_VOLUME]);
+    expect(at(container(manifests), 'volumeMounts')).toEqual([TMP_MOUNT]);
+    expect(at(container(manifests), 'securityContext.readOnlyRootFilesystem')).toBe(true);
+  });
+
   it('passes the restricted Pod Security Standard', () => {
     const { manifests } = build({ workflowNamespaces: ['kubeflow'] }, { kind: EventBusKind.JETSTREAM });
 
@@ -190,6 +200,7 @@ describe('Publisher', () => {
       '/etc/kfp-events/nats-auth/client-auth',
     );
     expect(at(pod(manifests), 'volumes')).toEqual([
+      TMP_VOLUME,
       {
         name: 'nats-auth',
         secret: {
@@ -200,6 +211,7 @@ describe('Publisher', () => {
       },
     ]);
     expect(at(container(manifests), 'volumeMounts')).toEqual([
+      TMP_MOUNT,
       { name: 'nats-auth', mountPath: '/etc/kfp-events/nats-auth', readOnly: true },
     ]);
   });
@@ -215,6 +227,7 @@ describe('Publisher', () => {
     expect(env[PUBLISHER_ENV.NATS_CLIENT_AUTH_FILE.name]).toBe('/etc/kfp-events/nats-auth/client-auth');
     expect(env[PUBLISHER_ENV.NATS_TLS_CA_FILE.name]).toBe('/etc/kfp-events/nats-ca/ca-cert');
     expect(at(pod(manifests), 'volumes')).toEqual([
+      TMP_VOLUME,
       {
         name: 'nats-auth',
         secret: {
