@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadConfigFile, synthesizeConfig } from 'kfp-events';
+import { argoPodSpec, ARGO_WORKLOAD_KINDS } from '../support/argo-pods.js';
 import {
   ARGO_SCHEMA_AVAILABLE,
   ARGO_SCHEMA_SKIP_MESSAGE,
@@ -111,17 +112,31 @@ describe('the example app', () => {
     },
   );
 
-  it('runs every workload under the restricted Pod Security Standard', () => {
-    const workloads = manifestsOf(fresh).filter((m) =>
+  it('runs every workload, and every pod Argo Events makes from its objects, under the restricted PSS', () => {
+    const manifests = manifestsOf(fresh);
+    const workloads = manifests.filter((m) =>
       ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(String(m.kind)),
     );
-    const violations = workloads.flatMap((w) =>
-      restrictedViolations((w.spec as { template: { spec: PodSpecLike } }).template.spec).map(
-        (v) => `${String(w.kind)}: ${v}`,
+    const argo = manifests.filter((m) => (ARGO_WORKLOAD_KINDS as readonly string[]).includes(String(m.kind)));
+    const pods = [
+      ...workloads.map((w) => ({ w, pod: (w.spec as { template: { spec: PodSpecLike } }).template.spec })),
+      ...argo.map((w) => ({ w, pod: argoPodSpec(w as { kind: string; spec?: unknown }) })),
+    ];
+
+    const violations = pods.flatMap(({ w, pod }) =>
+      restrictedViolations(pod).map(
+        (v) => `${String(w.kind)}/${(w.metadata as { name: string }).name}: ${v}`,
       ),
     );
 
-    expect(workloads.map((w) => w.kind)).toEqual(['Deployment']);
+    expect(pods.map(({ w }) => `${String(w.kind)}/${(w.metadata as { name: string }).name}`)).toEqual([
+      'Deployment/kfp-events-publisher',
+      'EventBus/default',
+      'EventSource/run-completion',
+      'Sensor/penguin-pipeline-model-update',
+      'Sensor/taxi-pipeline-succeeded',
+      'EventBus/kfp-operator-events',
+    ]);
     expect(violations).toEqual([]);
   });
 });
