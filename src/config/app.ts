@@ -14,8 +14,8 @@ import {
   type TriggerParameter,
   type TriggerRetryOptions,
 } from '../constructs/index.js';
+import { parseDuration } from '../contract/duration.js';
 import { CONFIG_DEFAULTS, PATCH_CONTENT_TYPES } from './defaults.js';
-import { parseDuration } from './duration.js';
 import { validateConfig } from './load.js';
 import { sensorNameOf } from './names.js';
 import type {

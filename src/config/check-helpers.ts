@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../contract/duration.js';
 import { formatValue, type FieldPath, type FieldProblem } from './problems.js';
 
 /** Reports a duration of zero (the schema already rejects anything that is not a duration). */

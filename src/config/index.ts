@@ -1,6 +1,6 @@
 export * from './app.js';
 export * from './defaults.js';
-export * from './duration.js';
+
 export * from './load.js';
 export { deriveSensorName, SENSOR_NAME_SUFFIXES, sensorNameOf } from './names.js';
 export * from './problems.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import { DURATION_RULE } from './duration.js';
+import { DURATION_RULE } from '../contract/duration.js';
 import { DNS_1123_LABEL_RULE } from './names.js';
 import { formatValue, type FieldPath, type FieldProblem } from './problems.js';
 import type { KfpEventsConfig } from './types.js';

@@ -1,3 +1,5 @@
+import type { LogLevel, PublisherDelivery } from '../contract/publisher-env.js';
+
 /**
  * The shape of `kfp-events.yaml`, as written by users. Optional fields take the defaults in
  * `CONFIG_DEFAULTS` (./defaults.ts); `src/schemas/config.schema.json` describes the same shape for
@@ -86,18 +88,6 @@ export interface PersistenceConfig {
    */
   readonly size?: string;
 }
-
-/** How the publisher puts events on NATS. */
-export const PUBLISHER_DELIVERIES = ['core', 'jetstream'] as const;
-
-/** How the publisher puts events on NATS. */
-export type PublisherDelivery = (typeof PUBLISHER_DELIVERIES)[number];
-
-/** Log levels of the publisher runtime. */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-
-/** A log level of the publisher runtime. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The publisher Deployment. */
 export interface PublisherConfig {

@@ -202,3 +202,15 @@ export const PUBLISHER_ENV: { readonly [K in keyof typeof vars]: PublisherEnvVar
 
 /** Every environment variable the publisher reads. */
 export const PUBLISHER_ENV_VARS: readonly PublisherEnvVar[] = Object.values(vars);
+
+/** How the publisher puts events on NATS (`KFP_EVENTS_DELIVERY`). */
+export const PUBLISHER_DELIVERIES = ['core', 'jetstream'] as const;
+
+/** A delivery mode of the publisher. */
+export type PublisherDelivery = (typeof PUBLISHER_DELIVERIES)[number];
+
+/** Log levels of the publisher runtime (`KFP_EVENTS_LOG_LEVEL`), in increasing severity. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** A log level of the publisher runtime. */
+export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,5 +1,5 @@
 import { PUBLISHER_ENV_VARS } from '../contract/publisher-env.js';
-import { loadPublisherConfig, PublisherConfigError, type PublisherConfig } from './config.js';
+import { loadPublisherConfig, PublisherConfigError, type PublisherRuntimeConfig } from './config.js';
 import { HealthServer } from './health.js';
 import { HttpSource } from './http.js';
 import { createLogger, type Logger } from './log.js';
@@ -50,7 +50,7 @@ export async function run(argv: readonly string[], options: PublishCommandOption
     return 2;
   }
 
-  let config: PublisherConfig;
+  let config: PublisherRuntimeConfig;
   try {
     config = loadPublisherConfig(options.env ?? process.env);
   } catch (err) {
@@ -80,7 +80,7 @@ interface RunningPublisher {
   shutdown(): Promise<void>;
 }
 
-async function startPublisher(config: PublisherConfig, logger: Logger): Promise<RunningPublisher> {
+async function startPublisher(config: PublisherRuntimeConfig, logger: Logger): Promise<RunningPublisher> {
   const metrics = new PublisherMetrics(true);
   let stopping = false;
 

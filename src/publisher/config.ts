@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { parseDuration } from '../contract/duration.js';
 import { WIRE_ENCODINGS, type WireEncoding } from '../contract/encoding.js';
-import { PUBLISHER_ENV, type PublisherEnvVar } from '../contract/publisher-env.js';
-import { LOG_LEVELS, type LogLevel } from './log.js';
-
-/** How the sink confirms a publish. */
-export type DeliveryMode = 'core' | 'jetstream';
-
-/** Every delivery mode. */
-export const DELIVERY_MODES: readonly DeliveryMode[] = ['core', 'jetstream'];
+import {
+  LOG_LEVELS,
+  PUBLISHER_DELIVERIES,
+  PUBLISHER_ENV,
+  type LogLevel,
+  type PublisherDelivery,
+  type PublisherEnvVar,
+} from '../contract/publisher-env.js';
 
 /** How the publisher authenticates to NATS (secrets already read from their files). */
 export type NatsAuth =
@@ -52,10 +53,10 @@ export interface WorkflowSourceConfig {
 }
 
 /** The publisher's configuration, every default applied. */
-export interface PublisherConfig {
+export interface PublisherRuntimeConfig {
   readonly nats: NatsConfig;
   readonly subject: string;
-  readonly delivery: DeliveryMode;
+  readonly delivery: PublisherDelivery;
   /** JetStream mode: the stream holding the subject. */
   readonly stream: string;
   /** JetStream mode: the stream's duplicate window, in millis. */
@@ -77,7 +78,7 @@ export interface PublisherConfig {
 }
 
 /** One bad environment variable. */
-export interface ConfigProblem {
+export interface EnvProblem {
   /** The variable's name. */
   readonly variable: string;
   /** The value found (secrets are never echoed), or undefined when unset. */
@@ -91,7 +92,7 @@ export class PublisherConfigError extends Error {
   override readonly name = 'PublisherConfigError';
 
   public constructor(
-    public readonly problems: readonly ConfigProblem[],
+    public readonly problems: readonly EnvProblem[],
     options?: ErrorOptions,
   ) {
     super(
@@ -112,7 +113,6 @@ export interface LoadConfigOptions {
 
 const E = PUBLISHER_ENV;
 const SECRET_VARS = new Set<string>([E.NATS_TOKEN.name, E.NATS_PASSWORD.name]);
-const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 const NATS_URL_SCHEMES = new Set(['nats:', 'tls:']);
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -123,17 +123,17 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function loadPublisherConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
   options: LoadConfigOptions = {},
-): PublisherConfig {
-  const problems: ConfigProblem[] = [];
+): PublisherRuntimeConfig {
+  const problems: EnvProblem[] = [];
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const reader = new EnvReader(env, problems, readFile);
 
   const servers = reader.natsUrls(E.NATS_URL);
   const auth = reader.auth();
   const tls = reader.tls();
-  const delivery = reader.oneOf(E.DELIVERY, DELIVERY_MODES);
+  const delivery = reader.oneOf(E.DELIVERY, PUBLISHER_DELIVERIES);
   const workflows = reader.workflows();
-  const config: PublisherConfig = {
+  const config: PublisherRuntimeConfig = {
     nats: { servers, auth, ...(tls ? { tls } : {}) },
     subject: reader.subject(E.SUBJECT),
     delivery,
@@ -157,18 +157,11 @@ export function loadPublisherConfig(
   return config;
 }
 
-/** Parses a duration such as `500ms`, `5s`, `2m` or `1h` into millis; undefined when malformed. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * (DURATION_UNITS_MS[match[2] as string] as number);
-}
-
 /** Reads variables, recording a problem for each bad one and returning a placeholder so reading goes on. */
 class EnvReader {
   public constructor(
     private readonly env: Readonly<Record<string, string | undefined>>,
-    private readonly problems: ConfigProblem[],
+    private readonly problems: EnvProblem[],
     private readonly readFile: (path: string) => string,
   ) {}
 

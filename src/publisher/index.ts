@@ -1,17 +1,14 @@
 // The publisher runtime's public API, for embedding it or building another source on its sink.
 export {
-  DELIVERY_MODES,
   loadPublisherConfig,
-  parseDuration,
   PublisherConfigError,
-  type ConfigProblem,
-  type DeliveryMode,
+  type EnvProblem,
   type LeaderElectionConfig,
   type LoadConfigOptions,
   type NatsAuth,
   type NatsConfig,
   type NatsTlsConfig,
-  type PublisherConfig,
+  type PublisherRuntimeConfig,
   type WorkflowSourceConfig,
 } from './config.js';
 export { HealthServer, type HealthServerOptions } from './health.js';
@@ -22,14 +19,7 @@ export {
   type ParsedRequest,
   type RequestProblem,
 } from './http-event.js';
-export {
-  createLogger,
-  LOG_LEVELS,
-  silentLogger,
-  type Logger,
-  type LoggerOptions,
-  type LogLevel,
-} from './log.js';
+export { createLogger, silentLogger, type Logger, type LoggerOptions } from './log.js';
 export { PublisherMetrics, type EventSourceKind, type PublishOutcome } from './metrics.js';
 export {
   replayStream,

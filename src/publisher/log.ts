@@ -1,8 +1,4 @@
-/** Log levels in increasing severity. */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-
-/** A log level. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { LOG_LEVELS, type LogLevel } from '../contract/publisher-env.js';
 
 /** Structured fields of one log line. */
 export type LogFields = Readonly<Record<string, unknown>>;

@@ -9,8 +9,9 @@ import {
   type NatsError,
 } from 'nats';
 import { encodeNatsMessage, type WireEncoding } from '../contract/encoding.js';
+import type { PublisherDelivery } from '../contract/publisher-env.js';
 import type { RunCompletionEvent } from '../contract/run-completion.js';
-import type { DeliveryMode, NatsConfig } from './config.js';
+import type { NatsConfig } from './config.js';
 import type { Logger } from './log.js';
 import type { PublisherMetrics } from './metrics.js';
 import { natsSecurityOptions } from './nats-auth.js';
@@ -66,7 +67,7 @@ export interface NatsEventPublisherOptions {
   readonly nats: NatsConfig;
   /** The subject events are published on. */
   readonly subject: string;
-  readonly delivery: DeliveryMode;
+  readonly delivery: PublisherDelivery;
   readonly encoding: WireEncoding;
   /** JetStream mode: the stream created or updated to hold the subject. */
   readonly stream: string;

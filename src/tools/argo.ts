@@ -71,7 +71,7 @@ export interface ArgoTriggerParameter {
 }
 
 /** The trigger kinds the tools understand; others are reported by name. */
-export const TRIGGER_KINDS = ['log', 'http', 'k8s', 'argoWorkflow'] as const;
+export const ARGO_TRIGGER_KINDS = ['log', 'http', 'k8s', 'argoWorkflow'] as const;
 
 /** `TriggerTemplate` (the kinds this project uses). */
 export interface ArgoTriggerTemplate {

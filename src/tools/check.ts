@@ -52,7 +52,7 @@ export interface CheckResult {
 }
 
 /** Renders a problem as one line: `file: object: path: message; fix: …`. */
-export function formatProblem(problem: CheckProblem): string {
+export function formatCheckProblem(problem: CheckProblem): string {
   return `${problem.file}: ${problem.object}: ${problem.path}: ${problem.message}; fix: ${problem.fix}`;
 }
 

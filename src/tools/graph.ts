@@ -5,7 +5,7 @@
  */
 import { PUBLISHER_ENV, sensorPaths } from '../contract/index.js';
 import type { ArgoDataFilter, ArgoEventDependency, ArgoTrigger } from './argo.js';
-import { TRIGGER_KINDS } from './argo.js';
+import { ARGO_TRIGGER_KINDS } from './argo.js';
 import {
   argoObjects,
   containerEnvValue,
@@ -160,7 +160,7 @@ function summarizeDataFilter(filter: ArgoDataFilter, dataPrefix: string): string
 
 function describeTrigger(trigger: ArgoTrigger): string[] {
   const template = trigger.template;
-  const kind = TRIGGER_KINDS.find((candidate) => template?.[candidate] !== undefined) ?? 'other';
+  const kind = ARGO_TRIGGER_KINDS.find((candidate) => template?.[candidate] !== undefined) ?? 'other';
   const head = `${kind} ${template?.name ?? '?'}`;
   switch (kind) {
     case 'http':

@@ -16,7 +16,7 @@ import {
   type WireEncoding,
 } from '../contract/index.js';
 import type { ArgoEvent, ArgoEventDependency, ArgoTrigger, ArgoTriggerParameter } from './argo.js';
-import { TRIGGER_KINDS } from './argo.js';
+import { ARGO_TRIGGER_KINDS } from './argo.js';
 import { UnsupportedSyntaxError } from './errors.js';
 import { filterEvent } from './filters.js';
 import { Expression } from './govaluate.js';
@@ -266,7 +266,7 @@ function simulateTrigger(
   const template = trigger.template;
   const name = template?.name ?? `#${index}`;
   const kind =
-    TRIGGER_KINDS.find((candidate) => template?.[candidate] !== undefined) ??
+    ARGO_TRIGGER_KINDS.find((candidate) => template?.[candidate] !== undefined) ??
     Object.keys(template ?? {}).find(
       (key) => key !== 'name' && key !== 'conditions' && key !== 'conditionsReset',
     ) ??

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PUBLISHER_ENV } from 'kfp-events';
-import { loadPublisherConfig, parseDuration, PublisherConfigError } from '../../src/publisher/config.js';
+import { loadPublisherConfig, PublisherConfigError } from '../../src/publisher/config.js';
 
 const E = PUBLISHER_ENV;
 const minimal = { [E.NATS_URL.name]: 'nats://bus:4222' };
@@ -217,15 +217,5 @@ describe('loadPublisherConfig', () => {
     expect(loadError({ ...minimal, [E.HEALTH_PORT.name]: '8080' }).message).toBe(
       'invalid publisher configuration:\n  KFP_EVENTS_HEALTH_PORT = "8080": must differ from KFP_EVENTS_HTTP_PORT',
     );
-  });
-});
-
-describe('parseDuration', () => {
-  it('reads millis, seconds, minutes and hours and rejects anything else', () => {
-    expect([parseDuration('500ms'), parseDuration('5s'), parseDuration('2m'), parseDuration('1h')]).toEqual([
-      500, 5_000, 120_000, 3_600_000,
-    ]);
-    expect(parseDuration('1.5s')).toBeUndefined();
-    expect(parseDuration('5')).toBeUndefined();
   });
 });

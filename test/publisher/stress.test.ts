@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCompletionEventId } from 'kfp-events';
-import type { DeliveryMode } from '../../src/publisher/config.js';
+import type { PublisherDelivery } from '../../src/contract/index.js';
 import { HttpSource } from '../../src/publisher/http.js';
 import { silentLogger } from '../../src/publisher/log.js';
 import { PublisherMetrics } from '../../src/publisher/metrics.js';
@@ -42,7 +42,7 @@ describe('publisher under a NATS restart', () => {
    * Posts EVENTS events through the HTTP source with bounded concurrency, retrying 503s and refused
    * connections, while the server is stopped and restarted once a third of them are accepted.
    */
-  async function stream(delivery: DeliveryMode, stopGraceMs: number) {
+  async function stream(delivery: PublisherDelivery, stopGraceMs: number) {
     const server: NatsServer = await startNatsServer({ jetstream: true });
     cleanups.push(() => server.dispose());
     const admin = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });

@@ -4,7 +4,7 @@ import {
   sensorPaths,
   validateRunCompletionData,
 } from '../../src/contract/index.js';
-import { anchor, check, formatCheckSummary, formatProblem, isAnchored } from '../../src/tools/check.js';
+import { anchor, check, formatCheckSummary, formatCheckProblem, isAnchored } from '../../src/tools/check.js';
 import { ManifestError } from '../../src/tools/manifests.js';
 import { sampleRunCompletionEvent } from '../../src/tools/sample-event.js';
 import { editObject, loadFixture } from './helpers.js';
@@ -23,7 +23,7 @@ describe('check', () => {
   });
 
   it('reports every problem of the broken fixture with file, object, field path and fix', async () => {
-    const lines = check(await loadFixture('broken')).problems.map(formatProblem);
+    const lines = check(await loadFixture('broken')).problems.map(formatCheckProblem);
 
     expect(lines).toEqual([
       `${FILE}: EventSource penguin-team/run-completion: spec.nats.run-completion.jsonBody: is not set, so the body is base64 and no body.… path exists; fix: set jsonBody: true`,

@@ -1,5 +1,5 @@
 /** `kfp-events check [--dist DIR] [--encoding structured|binary]`. */
-import { check, formatCheckSummary, formatProblem } from '../check.js';
+import { check, formatCheckSummary, formatCheckProblem } from '../check.js';
 import { loadManifests } from '../manifests.js';
 import {
   DEFAULT_DIST_DIR,
@@ -30,7 +30,7 @@ export async function run(argv: string[], io: CliIo = PROCESS_IO): Promise<numbe
     }
     io.stderr.write(
       `check found ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} (encoding ${result.encoding}):\n` +
-        result.problems.map((problem) => `${formatProblem(problem)}\n`).join(''),
+        result.problems.map((problem) => `${formatCheckProblem(problem)}\n`).join(''),
     );
     return EXIT.PROBLEMS;
   });
