@@ -78,6 +78,12 @@ function buildGraph(manifests: readonly Manifest[]): { nodes: GraphNode[]; edges
       ).test(url),
     )?.id;
 
+  // The bus an EventSource emits into and its Sensors read from: the one named in their namespace.
+  const localBus = (namespace: string, eventBusName: string | undefined): string | undefined =>
+    buses.find(
+      ({ object }) => namespaceOf(object) === namespace && nameOf(object) === (eventBusName ?? 'default'),
+    )?.id;
+
   for (const { object } of manifests) {
     if (object.kind !== 'Deployment') continue;
     const url = containerEnvValue(object, PUBLISHER_ENV.NATS_URL.name);
@@ -108,6 +114,8 @@ function buildGraph(manifests: readonly Manifest[]): { nodes: GraphNode[]; edges
           ? { from: bus, to: id, label: `subscribe ${nats.subject ?? '?'}` }
           : { from: add('bus', [nats.url ?? 'NATS (no url)']), to: id },
       );
+      const emitsInto = localBus(namespaceOf(object), spec?.eventBusName);
+      if (emitsInto !== undefined) edges.push({ from: id, to: emitsInto, label: `emit ${eventName}` });
     }
   }
 
@@ -131,7 +139,10 @@ function buildGraph(manifests: readonly Manifest[]): { nodes: GraphNode[]; edges
           dependency.eventName,
         ),
       );
-      const from = source ?? add('source', [`EventSource ${dependency.eventSourceName} (not in manifests)`]);
+      const from =
+        source === undefined
+          ? add('source', [`EventSource ${dependency.eventSourceName} (not in manifests)`])
+          : (localBus(namespaceOf(object), spec?.eventBusName) ?? source);
       edges.push({ from, to: sensor, label: dependency.name });
     }
     for (const trigger of spec?.triggers ?? []) {

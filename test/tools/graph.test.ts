@@ -9,6 +9,9 @@ describe('graph', () => {
     expect(text).toMatchSnapshot();
     expect(text).toContain('n2 -->|"publish events"| n1');
     expect(text).toContain('n1 -->|"subscribe events"| n3');
+    // The EventSource emits into its namespace's bus, which the Sensors read from.
+    expect(text).toContain('n3 -->|"emit run-completion"| n0');
+    expect(text).toContain('n0 -->|"run-completion"| n4');
     expect(text).toContain(
       'n4{{"Sensor penguin-team/penguin-pipeline-model-update<br/>run-completion: status =~ ^succeeded$ and pipelineName =~ ^penguin-pipeline$"}}',
     );
@@ -20,7 +23,8 @@ describe('graph', () => {
 
     expect(text).toMatchSnapshot();
     expect(text.startsWith('digraph kfp_events {\n  rankdir=LR;\n')).toBe(true);
-    expect(text).toContain('n3 -> n4 [label="run-completion"];');
+    expect(text).toContain('n3 -> n0 [label="emit run-completion"];');
+    expect(text).toContain('n0 -> n4 [label="run-completion"];');
   });
 
   it('is deterministic: the same manifests give the same text', async () => {
