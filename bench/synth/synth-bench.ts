@@ -1,0 +1,247 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BuiltProduct } from '../harness/build.js';
+import { formatCount, formatKb, formatMs, formatRatio } from '../harness/format.js';
+import { runMeasured, type MeasuredRun } from '../harness/process.js';
+import { BENCH_REPO_ROOT, firstMissing } from '../harness/product.js';
+import type { BenchProfile } from '../harness/profile.js';
+import { judge, type Section, type TargetResult } from '../harness/report.js';
+import { median } from '../harness/stats.js';
+import { generateConfig } from './config-generator.js';
+
+/** The three ways the same config is synthesized. */
+type Variant = 'full' | 'app' | 'floor';
+
+const RUN_TIMEOUT_MS = 180_000;
+const FLOOR_APP = join(import.meta.dirname, 'floor-app.js');
+const TARGET_APP_OVER_FLOOR = 1.5;
+const TARGET_APP_OVER_FLOOR_SIZES = [1_000, 5_000];
+const TARGET_FULL_SYNTH_MS = 3_000;
+const TARGET_FULL_SYNTH_SIZE = 1_000;
+const TARGET_FLAT_FACTOR = 1.5;
+
+/** Medians of one size. */
+interface SizeResult {
+  readonly pipelines: number;
+  readonly namespaces: number;
+  /** Median wall time and peak RSS per variant; absent where the variant could not run. */
+  readonly wallMs: Partial<Record<Variant, number>>;
+  readonly rssKb: Partial<Record<Variant, number>>;
+  /** Objects written by the last run of each variant. */
+  readonly objects: Partial<Record<Variant, number>>;
+}
+
+/** Runs the synth scaling bench over the profile's sizes. */
+export async function synthBench(product: BuiltProduct, profile: BenchProfile): Promise<Section> {
+  const notMeasured: string[] = [];
+  const missing = new Map<Variant, string>();
+  const fullSynthMissing = firstMissing(product.tree, 'src/main.ts', 'cdk8s.yaml');
+  if (fullSynthMissing)
+    missing.set('full', `full cdk8s synth: ${fullSynthMissing} is missing in ${product.tree.root}`);
+  if (product.error) missing.set('app', `app alone: ${product.error}`);
+  else if (fullSynthMissing === 'src/main.ts') missing.set('app', 'app alone: src/main.ts is missing');
+  for (const reason of missing.values()) notMeasured.push(reason);
+
+  const work = mkdtempSync(join(tmpdir(), 'kfp-events-bench-synth-'));
+  const results: SizeResult[] = [];
+  try {
+    for (const [index, pipelines] of profile.synthSizes.entries()) {
+      const config = generateConfig(pipelines);
+      const configFile = join(work, `config-${pipelines}.yaml`);
+      writeFileSync(configFile, config.yaml);
+
+      // One untimed round first warms the file cache and the tsx transform cache.
+      const rounds = index === 0 ? profile.synthRuns + 1 : profile.synthRuns;
+      const runs: Record<Variant, MeasuredRun[]> = { full: [], app: [], floor: [] };
+      const objects: Partial<Record<Variant, number>> = {};
+      for (let round = 0; round < rounds; round++) {
+        // Variants alternate within a round so that drift on the shared machine hits all alike.
+        for (const variant of ['floor', 'app', 'full'] as const) {
+          if (missing.has(variant)) continue;
+          const outdir = join(work, `out-${variant}`);
+          rmSync(outdir, { recursive: true, force: true });
+          try {
+            const run = await runVariant(variant, product, configFile, outdir);
+            if (index > 0 || round > 0) runs[variant].push(run);
+            objects[variant] = countObjects(outdir);
+          } catch (err) {
+            missing.set(
+              variant,
+              `${variantLabel(variant)} failed at ${pipelines} pipelines: ${(err as Error).message}`,
+            );
+            notMeasured.push(missing.get(variant)!);
+          }
+        }
+      }
+
+      results.push({
+        pipelines,
+        namespaces: config.namespaces,
+        wallMs: medians(runs, (run) => run.wallMs),
+        rssKb: medians(runs, (run) => run.peakRssKb),
+        objects,
+      });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  return {
+    title: 'Synth scaling',
+    method: [
+      `Configs of ${profile.synthSizes.map(formatCount).join(', ')} pipelines over up to 20 consumer namespaces; triggers rotate log, http, k8s patch, workflow submit.`,
+      '"full synth" is `npx cdk8s synth -o <tmp>` as users run it (the cdk8s.yaml app, through tsx; `--no-check-upgrade` keeps it off the network); "app alone" is `node lib/src/main.js` on the compiled app; "floor" writes the same kinds of objects as raw `ApiObject`s (bench/synth/floor.ts).',
+      `Every figure is the median of ${profile.synthRuns} runs, the variants interleaved in each round; peak RSS is of the largest process in the tree.`,
+      '"per pipeline" is wall time / pipelines; "marginal" is the wall-time growth from the previous size / the pipelines added (start-up cost cancels out).',
+    ],
+    tables: [
+      {
+        header: [
+          'pipelines',
+          'full synth',
+          'app alone',
+          'floor',
+          'app / floor',
+          'RSS full',
+          'RSS app',
+          'RSS floor',
+          'app per pipeline',
+          'app marginal',
+          'objects app / floor',
+        ],
+        rows: results.map((r, i) => row(r, results[i - 1])),
+      },
+    ],
+    targets: targets(results, profile),
+    notMeasured,
+  };
+}
+
+async function runVariant(variant: Variant, product: BuiltProduct, configFile: string, outdir: string) {
+  const env = { ...process.env, KFP_EVENTS_CONFIG: configFile, CDK8S_OUTDIR: outdir };
+  const cwd = product.tree.root;
+  switch (variant) {
+    case 'full':
+      // In another tree the CLI of this repository runs, so that npm never runs there.
+      return product.tree.isBenchRepo
+        ? runMeasured('npx', ['cdk8s', 'synth', '--no-check-upgrade', '-o', outdir], {
+            cwd,
+            env,
+            timeoutMs: RUN_TIMEOUT_MS,
+          })
+        : runMeasured(
+            join(BENCH_REPO_ROOT, 'node_modules', '.bin', 'cdk8s'),
+            ['synth', '--no-check-upgrade', '-o', outdir],
+            {
+              cwd,
+              env,
+              timeoutMs: RUN_TIMEOUT_MS,
+            },
+          );
+    case 'app':
+      return runMeasured('node', [join(product.libDir, 'src', 'main.js')], {
+        cwd,
+        env,
+        timeoutMs: RUN_TIMEOUT_MS,
+      });
+    case 'floor':
+      return runMeasured('node', [FLOOR_APP], { cwd: BENCH_REPO_ROOT, env, timeoutMs: RUN_TIMEOUT_MS });
+  }
+}
+
+function medians(runs: Record<Variant, MeasuredRun[]>, pick: (run: MeasuredRun) => number) {
+  const out: Partial<Record<Variant, number>> = {};
+  for (const [variant, list] of Object.entries(runs) as [Variant, MeasuredRun[]][]) {
+    if (list.length > 0) out[variant] = median(list.map(pick));
+  }
+  return out;
+}
+
+/** Counts the manifests in every YAML file of a synth output folder. */
+function countObjects(outdir: string): number {
+  let count = 0;
+  for (const file of readdirSync(outdir, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.yaml') && !file.endsWith('.yml')) continue;
+    count += readFileSync(join(outdir, file), 'utf8').match(/^kind: /gm)?.length ?? 0;
+  }
+  return count;
+}
+
+function row(r: SizeResult, previous: SizeResult | undefined): string[] {
+  const ms = (value: number | undefined): string => (value === undefined ? 'n/m' : formatMs(value));
+  const kb = (value: number | undefined): string => (value === undefined ? 'n/m' : formatKb(value));
+  const ratio = appOverFloor(r);
+  const marginal = marginalMs(r, previous);
+  return [
+    formatCount(r.pipelines),
+    ms(r.wallMs.full),
+    ms(r.wallMs.app),
+    ms(r.wallMs.floor),
+    ratio === undefined ? 'n/m' : formatRatio(ratio),
+    kb(r.rssKb.full),
+    kb(r.rssKb.app),
+    kb(r.rssKb.floor),
+    r.wallMs.app === undefined ? 'n/m' : formatMs(r.wallMs.app / r.pipelines),
+    marginal === undefined ? '–' : formatMs(marginal),
+    `${r.objects.app === undefined ? 'n/m' : formatCount(r.objects.app)} / ${formatCount(r.objects.floor ?? 0)}`,
+  ];
+}
+
+function appOverFloor(r: SizeResult): number | undefined {
+  return r.wallMs.app === undefined || r.wallMs.floor === undefined
+    ? undefined
+    : r.wallMs.app / r.wallMs.floor;
+}
+
+function marginalMs(r: SizeResult | undefined, previous: SizeResult | undefined): number | undefined {
+  if (r?.wallMs.app === undefined || previous?.wallMs.app === undefined) return undefined;
+  return (r.wallMs.app - previous.wallMs.app) / (r.pipelines - previous.pipelines);
+}
+
+function targets(results: readonly SizeResult[], profile: BenchProfile): TargetResult[] {
+  const at = (pipelines: number): SizeResult | undefined => results.find((r) => r.pipelines === pipelines);
+  const notRun = (pipelines: number): string =>
+    profile.synthSizes.includes(pipelines)
+      ? 'the product did not run (see below)'
+      : `${formatCount(pipelines)} pipelines are not in the ${profile.name} profile`;
+  const list: TargetResult[] = TARGET_APP_OVER_FLOOR_SIZES.map((pipelines) => {
+    const size = at(pipelines);
+    return judge(
+      `app alone within ${TARGET_APP_OVER_FLOOR}x of the floor at ${formatCount(pipelines)} pipelines`,
+      size && appOverFloor(size),
+      (ratio) => ratio <= TARGET_APP_OVER_FLOOR,
+      (ratio) => `${formatRatio(ratio)} (${formatMs(size!.wallMs.app!)} vs ${formatMs(size!.wallMs.floor!)})`,
+      notRun(pipelines),
+    );
+  });
+
+  list.push(
+    judge(
+      `full synth of ${formatCount(TARGET_FULL_SYNTH_SIZE)} pipelines under ${formatMs(TARGET_FULL_SYNTH_MS)}`,
+      at(TARGET_FULL_SYNTH_SIZE)?.wallMs.full,
+      (ms) => ms < TARGET_FULL_SYNTH_MS,
+      (ms) => formatMs(ms),
+      notRun(TARGET_FULL_SYNTH_SIZE),
+    ),
+  );
+
+  // Flat: the cost of each pipeline added from 1,000 to 5,000 stays within a factor of that from 100
+  // to 1,000; a super-linear step (a quadratic lookup, say) shows up here first.
+  const early = marginalMs(at(1_000), at(100));
+  const late = marginalMs(at(5_000), at(1_000));
+  list.push(
+    judge(
+      `time per pipeline flat from 100 to 5,000 (marginal 1,000→5,000 within ${TARGET_FLAT_FACTOR}x of 100→1,000)`,
+      early === undefined || late === undefined ? undefined : late / early,
+      (ratio) => ratio <= TARGET_FLAT_FACTOR,
+      (ratio) => `${formatRatio(ratio)} (${formatMs(late!)} vs ${formatMs(early!)} per pipeline added)`,
+      notRun(5_000),
+    ),
+  );
+  return list;
+}
+
+function variantLabel(variant: Variant): string {
+  return { full: 'full cdk8s synth', app: 'app alone', floor: 'floor' }[variant];
+}
