@@ -14,9 +14,27 @@ export type WorkerAnswer<Reply> =
 
 const DEFAULT_GRACE_MS = 3_000;
 
+/** Options of {@link forkWorker}. */
+export interface ForkOptions {
+  /**
+   * Node options of the worker, e.g. `['--import', 'tsx']` to let it import TypeScript.
+   * @default []
+   */
+  readonly execArgv?: readonly string[];
+  /**
+   * The worker's working folder (where `--import` specifiers resolve).
+   * @default - this process's
+   */
+  readonly cwd?: string;
+}
+
 /** Forks a compiled worker module that serves requests with {@link serveRequests}. */
-export function forkWorker<Request, Reply>(file: string): Worker<Request, Reply> {
-  const child: ChildProcess = fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function forkWorker<Request, Reply>(file: string, options: ForkOptions = {}): Worker<Request, Reply> {
+  const child: ChildProcess = fork(file, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [...(options.execArgv ?? [])],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   process.once('exit', () => child.kill('SIGKILL'));
 

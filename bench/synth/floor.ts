@@ -116,7 +116,7 @@ function consumerChart(app: App, config: FloorConfig, consumer: FloorConsumer): 
   });
 
   for (const pipeline of consumer.pipelines) {
-    const sensor = `${pipeline.pipeline}-${pipeline.status}`;
+    const sensor = `${pipeline.pipeline}-${pipeline.status === 'any' ? 'completed' : pipeline.status}`;
     const acting = pipeline.triggers.some((t) => CLUSTER_ACTING.has(t.kind));
     apiObject(chart, sensor, ARGO, 'Sensor', sensor, {
       spec: sensorSpec(pipeline, acting ? sensor : undefined),
