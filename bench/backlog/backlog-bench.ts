@@ -12,6 +12,7 @@ import type { BacklogJob, BacklogRun } from './protocol.js';
 const DRIVER = join(import.meta.dirname, 'backlog-driver.js');
 const FAKE_KUBE = 'test/support/fake-kube.ts';
 const RUN_TIMEOUT_MS = 150_000;
+const TARGET_WORKFLOWS = 10_000;
 const TARGET_DONE_MS = 60_000;
 const TARGET_RSS_KB = 200 * 1024;
 
@@ -57,6 +58,8 @@ export async function backlogBench(product: BuiltProduct, profile: BenchProfile)
   };
   const doneMs = failures.length > 0 ? undefined : mid((r) => r.doneMs);
   const rssKb = mid((r) => r.peakRssKb);
+  const atTargetSize = profile.backlogWorkflows === TARGET_WORKFLOWS;
+  const skipped = `the ${profile.name} profile runs ${formatCount(profile.backlogWorkflows)} workflows, the target is for ${formatCount(TARGET_WORKFLOWS)}`;
   const notMeasured = missing ? [missing] : failures;
   const ms = (value: number | undefined): string => (value === undefined ? 'n/m' : formatMs(value));
 
@@ -64,7 +67,7 @@ export async function backlogBench(product: BuiltProduct, profile: BenchProfile)
     title: 'Backlog catch-up',
     method: [
       `${formatCount(profile.backlogWorkflows)} finished, unlabelled KFP v1 workflows (about 8 KB each, every tenth failed) in the product's fake Kubernetes API (${FAKE_KUBE}), one core nats-server, one publisher watching their namespace; times from the publisher's spawn.`,
-      `"done" is when every workflow carries the published label in the fake's store and every event reached a NATS subscriber. Median of ${profile.backlogRuns} run(s).`,
+      `"done" is when every workflow carries the published label in the fake's store and every event reached a NATS subscriber. Every figure is the median of ${profile.backlogRuns} runs.`,
     ],
     tables: [
       {
@@ -90,18 +93,18 @@ export async function backlogBench(product: BuiltProduct, profile: BenchProfile)
     ],
     targets: [
       judge(
-        `${formatCount(profile.backlogWorkflows)} workflows published and labelled in under ${formatMs(TARGET_DONE_MS)}`,
-        doneMs,
+        `${formatCount(TARGET_WORKFLOWS)} workflows published and labelled in under ${formatMs(TARGET_DONE_MS)}`,
+        atTargetSize ? doneMs : undefined,
         (value) => value < TARGET_DONE_MS,
         formatMs,
-        missing ?? 'a run did not finish (see below)',
+        missing ?? (atTargetSize ? 'a run did not finish (see below)' : skipped),
       ),
       judge(
-        `publisher peak RSS under ${formatKb(TARGET_RSS_KB)} during the catch-up`,
-        rssKb,
+        `publisher peak RSS under ${formatKb(TARGET_RSS_KB)} during the catch-up of ${formatCount(TARGET_WORKFLOWS)}`,
+        atTargetSize ? rssKb : undefined,
         (value) => value < TARGET_RSS_KB,
         formatKb,
-        missing ?? 'no run finished',
+        missing ?? (atTargetSize ? 'no run finished' : skipped),
       ),
     ],
     notMeasured,

@@ -52,7 +52,8 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
       writeFileSync(configFile, config.yaml);
 
       // One untimed round first warms the file cache and the tsx transform cache.
-      const rounds = index === 0 ? profile.synthRuns + 1 : profile.synthRuns;
+      const warmup = index === 0 && profile.synthWarmup;
+      const rounds = warmup ? profile.synthRuns + 1 : profile.synthRuns;
       const runs: Record<Variant, MeasuredRun[]> = { full: [], app: [], floor: [] };
       const objects: Partial<Record<Variant, number>> = {};
       for (let round = 0; round < rounds; round++) {
@@ -63,7 +64,7 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
           rmSync(outdir, { recursive: true, force: true });
           try {
             const run = await runVariant(variant, product, configFile, outdir);
-            if (index > 0 || round > 0) runs[variant].push(run);
+            if (!warmup || round > 0) runs[variant].push(run);
             objects[variant] = countObjects(outdir);
           } catch (err) {
             missing.set(
@@ -93,7 +94,7 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
       `Configs of ${profile.synthSizes.map(formatCount).join(', ')} pipelines over up to 20 consumer namespaces; triggers rotate log, http, k8s patch, workflow submit.`,
       '"full synth" is `npx cdk8s synth -o <tmp>` as users run it (the cdk8s.yaml app, through tsx; `--no-check-upgrade` keeps it off the network); "app alone" is `node lib/src/main.js` on the compiled app; "floor" writes the same kinds of objects as raw `ApiObject`s (bench/synth/floor.ts).',
       `Every figure is the median of ${profile.synthRuns} runs, the variants interleaved in each round; peak RSS is of the largest process in the tree.`,
-      '"per pipeline" is wall time / pipelines; "marginal" is the wall-time growth from the previous size / the pipelines added (start-up cost cancels out).',
+      '"per pipeline" is wall time / pipelines; "net per pipeline" subtracts the time at the smallest size (Node and library start-up) and divides by the pipelines added, so growth beyond linear shows.',
     ],
     tables: [
       {
@@ -107,10 +108,10 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
           'RSS app',
           'RSS floor',
           'app per pipeline',
-          'app marginal',
+          'app net per pipeline',
           'objects app / floor',
         ],
-        rows: results.map((r, i) => row(r, results[i - 1])),
+        rows: results.map((r) => row(r, results[0])),
       },
     ],
     targets: targets(results, profile),
@@ -168,11 +169,11 @@ function countObjects(outdir: string): number {
   return count;
 }
 
-function row(r: SizeResult, previous: SizeResult | undefined): string[] {
+function row(r: SizeResult, smallest: SizeResult | undefined): string[] {
   const ms = (value: number | undefined): string => (value === undefined ? 'n/m' : formatMs(value));
   const kb = (value: number | undefined): string => (value === undefined ? 'n/m' : formatKb(value));
   const ratio = appOverFloor(r);
-  const marginal = marginalMs(r, previous);
+  const net = netPerPipelineMs(r, smallest);
   return [
     formatCount(r.pipelines),
     ms(r.wallMs.full),
@@ -183,7 +184,7 @@ function row(r: SizeResult, previous: SizeResult | undefined): string[] {
     kb(r.rssKb.app),
     kb(r.rssKb.floor),
     r.wallMs.app === undefined ? 'n/m' : formatMs(r.wallMs.app / r.pipelines),
-    marginal === undefined ? '–' : formatMs(marginal),
+    net === undefined ? '–' : formatMs(net),
     `${r.objects.app === undefined ? 'n/m' : formatCount(r.objects.app)} / ${formatCount(r.objects.floor ?? 0)}`,
   ];
 }
@@ -194,9 +195,16 @@ function appOverFloor(r: SizeResult): number | undefined {
     : r.wallMs.app / r.wallMs.floor;
 }
 
-function marginalMs(r: SizeResult | undefined, previous: SizeResult | undefined): number | undefined {
-  if (r?.wallMs.app === undefined || previous?.wallMs.app === undefined) return undefined;
-  return (r.wallMs.app - previous.wallMs.app) / (r.pipelines - previous.pipelines);
+/** App time per pipeline above the smallest size's (start-up) time; undefined at the smallest size. */
+function netPerPipelineMs(r: SizeResult | undefined, smallest: SizeResult | undefined): number | undefined {
+  if (
+    r?.wallMs.app === undefined ||
+    smallest?.wallMs.app === undefined ||
+    r.pipelines === smallest.pipelines
+  ) {
+    return undefined;
+  }
+  return (r.wallMs.app - smallest.wallMs.app) / (r.pipelines - smallest.pipelines);
 }
 
 function targets(results: readonly SizeResult[], profile: BenchProfile): TargetResult[] {
@@ -226,16 +234,18 @@ function targets(results: readonly SizeResult[], profile: BenchProfile): TargetR
     ),
   );
 
-  // Flat: the cost of each pipeline added from 1,000 to 5,000 stays within a factor of that from 100
-  // to 1,000; a super-linear step (a quadratic lookup, say) shows up here first.
-  const early = marginalMs(at(1_000), at(100));
-  const late = marginalMs(at(5_000), at(1_000));
+  // Flat: the net time per pipeline at 5,000 stays within a factor of that at 1,000, so a super-linear
+  // cost (a quadratic lookup, say) shows. At 100 the net time is within the run-to-run noise of the
+  // start-up it is computed from, so it is printed but not judged.
+  const smallest = results[0];
+  const early = netPerPipelineMs(at(1_000), smallest);
+  const late = netPerPipelineMs(at(5_000), smallest);
   list.push(
     judge(
-      `time per pipeline flat from 100 to 5,000 (marginal 1,000→5,000 within ${TARGET_FLAT_FACTOR}x of 100→1,000)`,
+      `time per pipeline flat up to 5,000 (net per pipeline at 5,000 within ${TARGET_FLAT_FACTOR}x of that at 1,000)`,
       early === undefined || late === undefined ? undefined : late / early,
       (ratio) => ratio <= TARGET_FLAT_FACTOR,
-      (ratio) => `${formatRatio(ratio)} (${formatMs(late!)} vs ${formatMs(early!)} per pipeline added)`,
+      (ratio) => `${formatRatio(ratio)} (${formatMs(late!)} vs ${formatMs(early!)} per pipeline)`,
       notRun(5_000),
     ),
   );
