@@ -71,7 +71,7 @@ export async function publisherBench(product: BuiltProduct, profile: BenchProfil
     method: [
       'One nats-server per mode on a free 127.0.0.1 port (JetStream with `-js`); the load generator and the NATS subscriber are separate processes from every server under test.',
       `Closed loop: 1…N clients over keep-alive node:http agents, ${profile.closedLoopMs} ms per run after a ${profile.warmupMs} ms warm-up; every figure is the median of ${profile.publisherRuns} runs, the three servers interleaved.`,
-      'Floors under the same load generator: a bare Node HTTP server that parses the body and answers 202 (no publish), and a raw `nats` client publishing the same structured payload with the same confirmation (core: publish + flush; JetStream: PubAck, `Nats-Msg-Id` = event id). Ceiling = the lower of the two.',
+      'Floors under the same load generator: a bare Node HTTP server that parses the body and answers 202 (no publish), and a raw `nats` client publishing the same structured payload with the same confirmation (core: publish + flush; JetStream: PubAck, `Nats-Msg-Id` = event id). Ceiling = the lower of the two; the serial bound, 1 / (1/HTTP floor + 1/NATS floor), is what doing both one after the other allows, shown for context.',
       'Delivery latency: from the send time stamped in `data.benchSentAt` to arrival at a core NATS subscriber. The publisher logs one JSON line per event at its default level (stdout discarded).',
       `Paced: an open loop at ${profile.pacedRate} events/s for ${profile.pacedMs} ms, latency from the scheduled send time (no coordinated omission).`,
     ],
@@ -84,6 +84,7 @@ export async function publisherBench(product: BuiltProduct, profile: BenchProfil
           'HTTP floor',
           'NATS floor',
           'publisher / ceiling',
+          'publisher / serial bound',
           'delivery p50 / p99 publisher',
           'delivery p50 / p99 NATS floor',
           'failed / undelivered',
@@ -263,6 +264,15 @@ function ceiling(row: ClosedLoopRow): number | undefined {
   return httpFloor === undefined || natsFloor === undefined ? undefined : Math.min(httpFloor, natsFloor);
 }
 
+/**
+ * What a server doing both floors' work one after the other could reach: 1 / (1/http + 1/nats). Shown
+ * beside the ceiling because on a machine with few cores both floors' costs add up in the publisher.
+ */
+function serialBound(row: ClosedLoopRow): number | undefined {
+  const { httpFloor, natsFloor } = row.rate;
+  return httpFloor === undefined || natsFloor === undefined ? undefined : 1 / (1 / httpFloor + 1 / natsFloor);
+}
+
 function shareOfCeiling(row: ClosedLoopRow): number | undefined {
   const top = ceiling(row);
   return row.rate.publisher === undefined || top === undefined ? undefined : row.rate.publisher / top;
@@ -275,6 +285,7 @@ function closedLoopRow(row: ClosedLoopRow): string[] {
       ? 'n/m'
       : `${formatMs(row.deliveryP50[server])} / ${formatMs(row.deliveryP99[server]!)}`;
   const share = shareOfCeiling(row);
+  const serial = serialBound(row);
   return [
     row.mode,
     String(row.concurrency),
@@ -282,6 +293,9 @@ function closedLoopRow(row: ClosedLoopRow): string[] {
     rate(row.rate.httpFloor),
     rate(row.rate.natsFloor),
     share === undefined ? 'n/m' : formatPercent(share),
+    serial === undefined || row.rate.publisher === undefined
+      ? 'n/m'
+      : formatPercent(row.rate.publisher / serial),
     latency('publisher'),
     latency('natsFloor'),
     `${row.failed} / ${row.undelivered}`,
