@@ -9,17 +9,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { connect } from 'nats';
-import { PUBLISHER_ENV } from 'kfp-events';
 import { startNatsServer } from '../harness/nats-server.js';
 import { freePort, httpStatus } from '../harness/net.js';
 import { startProcess } from '../harness/process.js';
 import { serveRequests } from '../harness/worker.js';
-import { withoutProductEnv } from '../publisher/servers.js';
+import { BENCH_SUBJECT, publisherEnv } from '../publisher/servers.js';
 import type { BacklogJob, BacklogRun } from './protocol.js';
 import { BACKLOG_NAMESPACE, finishedWorkflow } from './workflows.js';
 
 const POLL_MS = 100;
-const SUBJECT = 'events';
 const PUBLISHED_LABEL = 'pipelines.kubeflow.org/events-published';
 
 /** The part of the product's fake Kubernetes API server this driver uses. */
@@ -50,7 +48,7 @@ async function runBacklog(job: BacklogJob): Promise<BacklogRun> {
     let published = 0;
     let publishedMs: number | undefined;
     let started = 0;
-    nc.subscribe(SUBJECT, {
+    nc.subscribe(BENCH_SUBJECT, {
       callback: () => {
         published += 1;
         if (published === job.workflows) publishedMs = performance.now() - started;
@@ -59,15 +57,14 @@ async function runBacklog(job: BacklogJob): Promise<BacklogRun> {
     await nc.flush();
 
     const healthPort = await freePort();
-    const env = {
-      ...withoutProductEnv(process.env),
-      KUBECONFIG: kubeconfig,
-      [PUBLISHER_ENV.NATS_URL.name]: nats.url,
-      [PUBLISHER_ENV.SUBJECT.name]: SUBJECT,
-      [PUBLISHER_ENV.WORKFLOW_NAMESPACES.name]: BACKLOG_NAMESPACE,
-      [PUBLISHER_ENV.HTTP_PORT.name]: String(await freePort()),
-      [PUBLISHER_ENV.HEALTH_PORT.name]: String(healthPort),
-    };
+    const env = publisherEnv({
+      natsUrl: nats.url,
+      delivery: 'core',
+      httpPort: await freePort(),
+      healthPort,
+      workflowNamespaces: [BACKLOG_NAMESPACE],
+      extra: { KUBECONFIG: kubeconfig },
+    });
     started = performance.now();
     const publisher = startProcess('node', [job.cliJs, 'publish'], { cwd: job.cwd, env });
 

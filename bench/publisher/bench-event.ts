@@ -1,4 +1,10 @@
-import { createRunCompletionEvent, type RunCompletionEvent } from 'kfp-events';
+import {
+  createRunCompletionEvent,
+  encodeNatsMessage,
+  STRUCTURED_CONTENT_TYPE,
+  type NatsWireMessage,
+  type RunCompletionEvent,
+} from 'kfp-events';
 
 /** The CloudEvent source of bench events. */
 export const BENCH_SOURCE = 'kfp-events-bench';
@@ -37,6 +43,14 @@ export function benchEvent(runTag: string, seq: number, sentAt: number): RunComp
       benchSentAt: sentAt,
     },
   });
+}
+
+/** The content type of a structured CloudEvent POSTed over HTTP. */
+export const BENCH_HTTP_CONTENT_TYPE = STRUCTURED_CONTENT_TYPE;
+
+/** The NATS message the publisher would put on the bus for an event (structured encoding). */
+export function benchNatsMessage(event: RunCompletionEvent): NatsWireMessage {
+  return encodeNatsMessage(event, 'structured');
 }
 
 /** Reads the stamp back from an event's JSON, or undefined when it carries none. */

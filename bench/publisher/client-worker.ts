@@ -4,9 +4,8 @@
  */
 import { Agent, request } from 'node:http';
 import { connect, headers as natsHeaders, nanos, type JetStreamClient, type NatsConnection } from 'nats';
-import { encodeNatsMessage, STRUCTURED_CONTENT_TYPE } from 'kfp-events';
 import { serveRequests } from '../harness/worker.js';
-import { benchEvent } from './bench-event.js';
+import { BENCH_HTTP_CONTENT_TYPE, benchEvent, benchNatsMessage } from './bench-event.js';
 import { closedLoop, openLoop, type LoadOperation, type LoadResult } from './load-generator.js';
 import type { ClientJob, LoadSummary } from './protocol.js';
 import { summarize } from './protocol.js';
@@ -64,7 +63,7 @@ function httpPost(port: number, runTag: string, agent: Agent): LoadOperation {
           method: 'POST',
           agent,
           timeout: REQUEST_TIMEOUT_MS,
-          headers: { 'content-type': STRUCTURED_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) },
+          headers: { 'content-type': BENCH_HTTP_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) },
         },
         (res) => {
           const status = res.statusCode ?? 0;
@@ -95,7 +94,7 @@ async function natsPublish(job: Extract<ClientJob, { kind: 'nats' }>): Promise<L
   const js = job.jetstream ? await jetstream(nc, job.stream, job.subject) : undefined;
   return async (seq, sentAt) => {
     const event = benchEvent(job.runTag, seq, sentAt);
-    const message = encodeNatsMessage(event, 'structured');
+    const message = benchNatsMessage(event);
     const h = natsHeaders();
     for (const [name, value] of Object.entries(message.headers)) h.set(name, value);
     if (js) {

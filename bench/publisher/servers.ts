@@ -41,16 +41,7 @@ export async function startPublisher(
     return { unavailable: `the publisher runtime is missing (no src/cli.ts in ${product.tree.root})` };
 
   const [httpPort, healthPort] = [await freePort(), await freePort()];
-  const env = {
-    ...withoutProductEnv(process.env),
-    [PUBLISHER_ENV.NATS_URL.name]: natsUrl,
-    [PUBLISHER_ENV.DELIVERY.name]: delivery,
-    [PUBLISHER_ENV.SUBJECT.name]: BENCH_SUBJECT,
-    [PUBLISHER_ENV.JETSTREAM_STREAM.name]: BENCH_STREAM,
-    [PUBLISHER_ENV.ENCODING.name]: 'structured',
-    [PUBLISHER_ENV.HTTP_PORT.name]: String(httpPort),
-    [PUBLISHER_ENV.HEALTH_PORT.name]: String(healthPort),
-  };
+  const env = publisherEnv({ natsUrl, delivery, httpPort, healthPort });
   const server = startProcess('node', [cli, 'publish'], { cwd: product.tree.root, env });
 
   const ready = await waitUntil(
@@ -86,7 +77,39 @@ export async function startHttpFloor(): Promise<HttpServerUnderTest> {
   return { port, process: server };
 }
 
-/** The environment without any publisher variable of the caller's shell, so only ours apply. */
-export function withoutProductEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('KFP_EVENTS_')));
+/** What a bench publisher is configured with. */
+export interface PublisherEnvOptions {
+  readonly natsUrl: string;
+  readonly delivery: Delivery;
+  readonly httpPort: number;
+  readonly healthPort: number;
+  /**
+   * Namespaces whose workflows it watches.
+   * @default - none: the workflow source is off
+   */
+  readonly workflowNamespaces?: readonly string[];
+  /** Further variables, e.g. `KUBECONFIG`. */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The publisher's environment: this process's, without any publisher variable of the caller's shell,
+ * plus the documented variables of `PUBLISHER_ENV` for the bench's servers.
+ */
+export function publisherEnv(options: PublisherEnvOptions): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('KFP_EVENTS_'));
+  return {
+    ...Object.fromEntries(inherited),
+    ...options.extra,
+    [PUBLISHER_ENV.NATS_URL.name]: options.natsUrl,
+    [PUBLISHER_ENV.DELIVERY.name]: options.delivery,
+    [PUBLISHER_ENV.SUBJECT.name]: BENCH_SUBJECT,
+    [PUBLISHER_ENV.JETSTREAM_STREAM.name]: BENCH_STREAM,
+    [PUBLISHER_ENV.ENCODING.name]: 'structured',
+    [PUBLISHER_ENV.HTTP_PORT.name]: String(options.httpPort),
+    [PUBLISHER_ENV.HEALTH_PORT.name]: String(options.healthPort),
+    ...(options.workflowNamespaces
+      ? { [PUBLISHER_ENV.WORKFLOW_NAMESPACES.name]: options.workflowNamespaces.join(',') }
+      : {}),
+  };
 }
