@@ -39,7 +39,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     for (const part of args.parts) {
       console.error(`bench: ${part} (${profile.name})…`);
-      const section = await PARTS[part](product, profile);
+      const section = await runPart(part, product, profile);
       sections.push(section);
       console.error(renderSection(section), '\n');
     }
@@ -58,6 +58,21 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(report);
   writeFileSync(RESULTS_FILE, `${report}\n`);
   return 0;
+}
+
+/** Runs one part; a part that throws is reported as not measured, and the other parts still run. */
+async function runPart(part: BenchPart, product: BuiltProduct, profile: BenchProfile): Promise<Section> {
+  try {
+    return await PARTS[part](product, profile);
+  } catch (err) {
+    return {
+      title: `${part} (failed)`,
+      method: [],
+      tables: [],
+      targets: [],
+      notMeasured: [`the ${part} bench failed: ${(err as Error).stack ?? String(err)}`],
+    };
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -28,6 +28,7 @@ export async function backlogBench(product: BuiltProduct, profile: BenchProfile)
       : `the publisher runtime is missing (no src/cli.ts in ${product.tree.root})`);
 
   const runs: BacklogRun[] = [];
+  const crashes: string[] = [];
   if (!missing) {
     const driver = forkWorker<BacklogJob, BacklogRun>(DRIVER, {
       execArgv: ['--import', 'tsx'],
@@ -45,18 +46,20 @@ export async function backlogBench(product: BuiltProduct, profile: BenchProfile)
           }),
         );
       }
+    } catch (err) {
+      crashes.push(`the backlog driver failed: ${(err as Error).message}`);
     } finally {
       await driver.stop();
     }
   }
 
   const finished = runs.filter((r) => r.failure === undefined);
-  const failures = runs.flatMap((r) => (r.failure ? [`backlog run: ${r.failure}`] : []));
+  const failures = [...crashes, ...runs.flatMap((r) => (r.failure ? [`backlog run: ${r.failure}`] : []))];
   const mid = (pick: (run: BacklogRun) => number | undefined): number | undefined => {
     const values = finished.flatMap((r) => (pick(r) === undefined ? [] : [pick(r)!]));
     return values.length === 0 ? undefined : median(values);
   };
-  const doneMs = failures.length > 0 ? undefined : mid((r) => r.doneMs);
+  const doneMs = failures.length > 0 || finished.length === 0 ? undefined : mid((r) => r.doneMs);
   const rssKb = mid((r) => r.peakRssKb);
   const atTargetSize = profile.backlogWorkflows === TARGET_WORKFLOWS;
   const skipped = `the ${profile.name} profile runs ${formatCount(profile.backlogWorkflows)} workflows, the target is for ${formatCount(TARGET_WORKFLOWS)}`;

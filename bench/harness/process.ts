@@ -52,7 +52,11 @@ export function rssMethod(): string {
  * Runs a command to completion and measures its wall time and peak RSS. Throws
  * {@link CommandFailedError} when it exits non-zero or times out.
  */
-export async function runMeasured(command: string, args: readonly string[], options: RunOptions) {
+export async function runMeasured(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<MeasuredRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'kfp-events-bench-time-'));
   const timeFile = join(scratch, 'time.txt');
   const useTime = hasGnuTime();

@@ -63,7 +63,14 @@ interface ModeResult {
 /** Runs the publisher throughput and latency bench in core and JetStream modes. */
 export async function publisherBench(product: BuiltProduct, profile: BenchProfile): Promise<Section> {
   const results: ModeResult[] = [];
-  for (const mode of MODES) results.push(await benchMode(mode, product, profile));
+  for (const mode of MODES) {
+    try {
+      results.push(await benchMode(mode, product, profile));
+    } catch (err) {
+      const reason = `${mode} mode: ${(err as Error).message}`;
+      results.push({ mode, rows: [], unavailable: reason, problems: [] });
+    }
+  }
 
   const notMeasured = [...new Set(results.flatMap((r) => (r.unavailable ? [r.unavailable] : [])))];
   return {

@@ -44,56 +44,57 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
   for (const reason of missing.values()) notMeasured.push(reason);
 
   const work = mkdtempSync(join(tmpdir(), 'kfp-events-bench-synth-'));
-  const results: SizeResult[] = [];
-  try {
-    for (const [index, pipelines] of profile.synthSizes.entries()) {
-      const config = generateConfig(pipelines);
-      const configFile = join(work, `config-${pipelines}.yaml`);
-      writeFileSync(configFile, config.yaml);
+  const sizes = profile.synthSizes.map((pipelines) => {
+    const config = generateConfig(pipelines);
+    const configFile = join(work, `config-${pipelines}.yaml`);
+    writeFileSync(configFile, config.yaml);
+    const runs: Record<Variant, MeasuredRun[]> = { full: [], app: [], floor: [] };
+    const objects: Partial<Record<Variant, number>> = {};
+    return { config, configFile, runs, objects };
+  });
 
-      // One untimed round first warms the file cache and the tsx transform cache.
-      const warmup = index === 0 && profile.synthWarmup;
-      const rounds = warmup ? profile.synthRuns + 1 : profile.synthRuns;
-      const runs: Record<Variant, MeasuredRun[]> = { full: [], app: [], floor: [] };
-      const objects: Partial<Record<Variant, number>> = {};
-      for (let round = 0; round < rounds; round++) {
-        // Variants alternate within a round so that drift on the shared machine hits all alike.
+  try {
+    // Each round runs every size and variant in turn, so that drift on the shared machine hits all
+    // of them alike and the comparisons across sizes are as fair as those within one. An untimed
+    // first round warms the file cache and the tsx transform cache.
+    const rounds = profile.synthWarmup ? profile.synthRuns + 1 : profile.synthRuns;
+    for (let round = 0; round < rounds; round++) {
+      const timed = !profile.synthWarmup || round > 0;
+      for (const size of sizes) {
         for (const variant of ['floor', 'app', 'full'] as const) {
           if (missing.has(variant)) continue;
           const outdir = join(work, `out-${variant}`);
           rmSync(outdir, { recursive: true, force: true });
           try {
-            const run = await runVariant(variant, product, configFile, outdir);
-            if (!warmup || round > 0) runs[variant].push(run);
-            objects[variant] = countObjects(outdir);
+            const run = await runVariant(variant, product, size.configFile, outdir);
+            if (timed) size.runs[variant].push(run);
+            size.objects[variant] = countObjects(outdir);
           } catch (err) {
-            missing.set(
-              variant,
-              `${variantLabel(variant)} failed at ${pipelines} pipelines: ${(err as Error).message}`,
-            );
-            notMeasured.push(missing.get(variant)!);
+            const reason = `${variantLabel(variant)} failed at ${size.config.pipelines} pipelines: ${(err as Error).message}`;
+            missing.set(variant, reason);
+            notMeasured.push(reason);
           }
         }
       }
-
-      results.push({
-        pipelines,
-        namespaces: config.namespaces,
-        wallMs: medians(runs, (run) => run.wallMs),
-        rssKb: medians(runs, (run) => run.peakRssKb),
-        objects,
-      });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+
+  const results: SizeResult[] = sizes.map((size) => ({
+    pipelines: size.config.pipelines,
+    namespaces: size.config.namespaces,
+    wallMs: medians(size.runs, (run) => run.wallMs),
+    rssKb: medians(size.runs, (run) => run.peakRssKb),
+    objects: size.objects,
+  }));
 
   return {
     title: 'Synth scaling',
     method: [
       `Configs of ${profile.synthSizes.map(formatCount).join(', ')} pipelines over up to 20 consumer namespaces; triggers rotate log, http, k8s patch, workflow submit.`,
       '"full synth" is `npx cdk8s synth -o <tmp>` as users run it (the cdk8s.yaml app, through tsx; `--no-check-upgrade` keeps it off the network); "app alone" is `node lib/src/main.js` on the compiled app; "floor" writes the same kinds of objects as raw `ApiObject`s (bench/synth/floor.ts).',
-      `Every figure is the median of ${profile.synthRuns} runs, the variants interleaved in each round; peak RSS is of the largest process in the tree.`,
+      `Every figure is the median of ${profile.synthRuns} runs; each round runs every size and variant in turn${profile.synthWarmup ? ' after an untimed warm-up round' : ''}; peak RSS is of the largest process in the tree.`,
       '"per pipeline" is wall time / pipelines; "net per pipeline" subtracts the time at the smallest size (Node and library start-up) and divides by the pipelines added, so growth beyond linear shows.',
     ],
     tables: [
@@ -109,6 +110,7 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
           'RSS floor',
           'app per pipeline',
           'app net per pipeline',
+          'floor net per pipeline',
           'objects app / floor',
         ],
         rows: results.map((r) => row(r, results[0])),
@@ -126,7 +128,7 @@ async function runVariant(variant: Variant, product: BuiltProduct, configFile: s
     case 'full':
       // In another tree the CLI of this repository runs, so that npm never runs there.
       return product.tree.isBenchRepo
-        ? runMeasured('npx', ['cdk8s', 'synth', '--no-check-upgrade', '-o', outdir], {
+        ? runMeasured('npx', ['--no', 'cdk8s', 'synth', '--no-check-upgrade', '-o', outdir], {
             cwd,
             env,
             timeoutMs: RUN_TIMEOUT_MS,
@@ -173,7 +175,8 @@ function row(r: SizeResult, smallest: SizeResult | undefined): string[] {
   const ms = (value: number | undefined): string => (value === undefined ? 'n/m' : formatMs(value));
   const kb = (value: number | undefined): string => (value === undefined ? 'n/m' : formatKb(value));
   const ratio = appOverFloor(r);
-  const net = netPerPipelineMs(r, smallest);
+  const net = netPerPipelineMs(r, smallest, 'app');
+  const floorNet = netPerPipelineMs(r, smallest, 'floor');
   return [
     formatCount(r.pipelines),
     ms(r.wallMs.full),
@@ -185,6 +188,7 @@ function row(r: SizeResult, smallest: SizeResult | undefined): string[] {
     kb(r.rssKb.floor),
     r.wallMs.app === undefined ? 'n/m' : formatMs(r.wallMs.app / r.pipelines),
     net === undefined ? '–' : formatMs(net),
+    floorNet === undefined ? '–' : formatMs(floorNet),
     `${r.objects.app === undefined ? 'n/m' : formatCount(r.objects.app)} / ${formatCount(r.objects.floor ?? 0)}`,
   ];
 }
@@ -196,15 +200,16 @@ function appOverFloor(r: SizeResult): number | undefined {
 }
 
 /** App time per pipeline above the smallest size's (start-up) time; undefined at the smallest size. */
-function netPerPipelineMs(r: SizeResult | undefined, smallest: SizeResult | undefined): number | undefined {
-  if (
-    r?.wallMs.app === undefined ||
-    smallest?.wallMs.app === undefined ||
-    r.pipelines === smallest.pipelines
-  ) {
-    return undefined;
-  }
-  return (r.wallMs.app - smallest.wallMs.app) / (r.pipelines - smallest.pipelines);
+function netPerPipelineMs(
+  r: SizeResult | undefined,
+  smallest: SizeResult | undefined,
+  variant: Variant,
+): number | undefined {
+  if (r === undefined || smallest === undefined || r.pipelines === smallest.pipelines) return undefined;
+  const [time, base] = [r.wallMs[variant], smallest.wallMs[variant]];
+  return time === undefined || base === undefined
+    ? undefined
+    : (time - base) / (r.pipelines - smallest.pipelines);
 }
 
 function targets(results: readonly SizeResult[], profile: BenchProfile): TargetResult[] {
@@ -238,8 +243,8 @@ function targets(results: readonly SizeResult[], profile: BenchProfile): TargetR
   // cost (a quadratic lookup, say) shows. At 100 the net time is within the run-to-run noise of the
   // start-up it is computed from, so it is printed but not judged.
   const smallest = results[0];
-  const early = netPerPipelineMs(at(1_000), smallest);
-  const late = netPerPipelineMs(at(5_000), smallest);
+  const early = netPerPipelineMs(at(1_000), smallest, 'app');
+  const late = netPerPipelineMs(at(5_000), smallest, 'app');
   list.push(
     judge(
       `time per pipeline flat up to 5,000 (net per pipeline at 5,000 within ${TARGET_FLAT_FACTOR}x of that at 1,000)`,
