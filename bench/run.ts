@@ -10,7 +10,7 @@ import { BenchUsageError, parseArgs, USAGE, type BenchPart } from './harness/arg
 import { buildProduct, type BuiltProduct } from './harness/build.js';
 import { machineInfo, renderMachine } from './harness/machine.js';
 import { rssMethod } from './harness/process.js';
-import { BENCH_REPO_ROOT, productTree } from './harness/product.js';
+import { BENCH_REPO_ROOT, describeTree, productTree } from './harness/product.js';
 import { FULL_PROFILE, QUICK_PROFILE, type BenchProfile } from './harness/profile.js';
 import { renderSection, type Section } from './harness/report.js';
 import { publisherBench } from './publisher/publisher-bench.js';
@@ -50,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const report = [
     `# kfp-events bench (${profile.name}: ${args.parts.join(', ')})`,
     renderMachine(machine),
-    `- product: ${product.tree.isBenchRepo ? 'this repository' : product.tree.root}`,
+    `- product: ${describeTree(product.tree)}`,
     `- peak RSS: ${rssMethod()}`,
     `- bench wall time: ${Math.round((performance.now() - started) / 1_000)} s`,
     ...sections.map(renderSection),

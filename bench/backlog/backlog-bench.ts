@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltProduct } from '../harness/build.js';
 import { formatCount, formatKb, formatMs } from '../harness/format.js';
-import { BENCH_REPO_ROOT, firstMissing } from '../harness/product.js';
+import { BENCH_REPO_ROOT, describeTree, firstMissing } from '../harness/product.js';
 import type { BenchProfile } from '../harness/profile.js';
 import { judge, type Section } from '../harness/report.js';
 import { median } from '../harness/stats.js';
@@ -22,10 +22,10 @@ export async function backlogBench(product: BuiltProduct, profile: BenchProfile)
   const missing =
     product.error ??
     (firstMissing(product.tree, FAKE_KUBE) &&
-      `the fake Kubernetes API (${FAKE_KUBE}) is missing in ${product.tree.root}`) ??
+      `the fake Kubernetes API (${FAKE_KUBE}) is missing in ${describeTree(product.tree)}`) ??
     (existsSync(cliJs)
       ? undefined
-      : `the publisher runtime is missing (no src/cli.ts in ${product.tree.root})`);
+      : `the publisher runtime is missing (no src/cli.ts in ${describeTree(product.tree)})`);
 
   const runs: BacklogRun[] = [];
   const crashes: string[] = [];

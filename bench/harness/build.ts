@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_REPO_ROOT, type ProductTree } from './product.js';
+import { BENCH_REPO_ROOT, describeTree, type ProductTree } from './product.js';
 
 const BUILD_TIMEOUT_MS = 180_000;
 
@@ -46,7 +46,7 @@ export function buildProduct(tree: ProductTree): BuiltProduct {
     return {
       tree,
       libDir,
-      error: `${tree.root} does not compile: ${output || (err as Error).message}`,
+      error: `${describeTree(tree)} does not compile: ${output || (err as Error).message}`,
       dispose,
     };
   }

@@ -29,3 +29,9 @@ export function formatRate(perSecond: number): string {
 export function formatCount(count: number): string {
   return count.toLocaleString('en-US');
 }
+
+/** Formats a byte count as `812 KB` or `12.4 MB` (powers of 1024). */
+export function formatBytes(bytes: number): string {
+  const kb = bytes / 1024;
+  return kb < 1024 ? `${Math.round(kb)} KB` : `${(kb / 1024).toFixed(1)} MB`;
+}

@@ -15,6 +15,11 @@ export interface ProductTree {
   readonly isBenchRepo: boolean;
 }
 
+/** How the report names a tree: `this repository`, or the folder given with `--product-root`. */
+export function describeTree(tree: ProductTree): string {
+  return tree.isBenchRepo ? 'this repository' : tree.root;
+}
+
 /** Resolves the product tree from `--product-root`, defaulting to this repository. */
 export function productTree(root: string | undefined): ProductTree {
   const resolved = resolve(root ?? BENCH_REPO_ROOT);

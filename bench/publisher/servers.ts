@@ -4,6 +4,7 @@ import { PUBLISHER_ENV } from 'kfp-events';
 import type { BuiltProduct } from '../harness/build.js';
 import { freePort, httpStatus, waitUntil } from '../harness/net.js';
 import { startProcess, type RunningProcess } from '../harness/process.js';
+import { describeTree } from '../harness/product.js';
 
 const READY_TIMEOUT_MS = 20_000;
 const HTTP_FLOOR_SERVER = join(import.meta.dirname, 'http-floor-server.js');
@@ -38,7 +39,9 @@ export async function startPublisher(
   const cli = join(product.libDir, 'src', 'cli.js');
   if (product.error) return { unavailable: `the publisher: ${product.error}` };
   if (!existsSync(cli))
-    return { unavailable: `the publisher runtime is missing (no src/cli.ts in ${product.tree.root})` };
+    return {
+      unavailable: `the publisher runtime is missing (no src/cli.ts in ${describeTree(product.tree)})`,
+    };
 
   const [httpPort, healthPort] = [await freePort(), await freePort()];
   const env = publisherEnv({ natsUrl, delivery, httpPort, healthPort });

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuiltProduct } from '../harness/build.js';
-import { formatCount, formatKb, formatMs, formatRatio } from '../harness/format.js';
+import { formatBytes, formatCount, formatKb, formatMs, formatRatio } from '../harness/format.js';
 import { runMeasured, type MeasuredRun } from '../harness/process.js';
-import { BENCH_REPO_ROOT, firstMissing } from '../harness/product.js';
+import { BENCH_REPO_ROOT, describeTree, firstMissing } from '../harness/product.js';
 import type { BenchProfile } from '../harness/profile.js';
 import { judge, type Section, type TargetResult } from '../harness/report.js';
 import { median } from '../harness/stats.js';
@@ -29,7 +29,7 @@ interface SizeResult {
   readonly wallMs: Partial<Record<Variant, number>>;
   readonly rssKb: Partial<Record<Variant, number>>;
   /** Objects written by the last run of each variant. */
-  readonly objects: Partial<Record<Variant, number>>;
+  readonly output: Partial<Record<Variant, SynthOutput>>;
 }
 
 /** Runs the synth scaling bench over the profile's sizes. */
@@ -38,7 +38,7 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
   const missing = new Map<Variant, string>();
   const fullSynthMissing = firstMissing(product.tree, 'src/main.ts', 'cdk8s.yaml');
   if (fullSynthMissing)
-    missing.set('full', `full cdk8s synth: ${fullSynthMissing} is missing in ${product.tree.root}`);
+    missing.set('full', `full cdk8s synth: ${fullSynthMissing} is missing in ${describeTree(product.tree)}`);
   if (product.error) missing.set('app', `app alone: ${product.error}`);
   else if (fullSynthMissing === 'src/main.ts') missing.set('app', 'app alone: src/main.ts is missing');
   for (const reason of missing.values()) notMeasured.push(reason);
@@ -49,8 +49,8 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
     const configFile = join(work, `config-${pipelines}.yaml`);
     writeFileSync(configFile, config.yaml);
     const runs: Record<Variant, MeasuredRun[]> = { full: [], app: [], floor: [] };
-    const objects: Partial<Record<Variant, number>> = {};
-    return { config, configFile, runs, objects };
+    const output: Partial<Record<Variant, SynthOutput>> = {};
+    return { config, configFile, runs, output };
   });
 
   try {
@@ -68,7 +68,7 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
           try {
             const run = await runVariant(variant, product, size.configFile, outdir);
             if (timed) size.runs[variant].push(run);
-            size.objects[variant] = countObjects(outdir);
+            size.output[variant] = measureOutput(outdir);
           } catch (err) {
             const reason = `${variantLabel(variant)} failed at ${size.config.pipelines} pipelines: ${(err as Error).message}`;
             missing.set(variant, reason);
@@ -86,14 +86,14 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
     namespaces: size.config.namespaces,
     wallMs: medians(size.runs, (run) => run.wallMs),
     rssKb: medians(size.runs, (run) => run.peakRssKb),
-    objects: size.objects,
+    output: size.output,
   }));
 
   return {
     title: 'Synth scaling',
     method: [
       `Configs of ${profile.synthSizes.map(formatCount).join(', ')} pipelines over up to 20 consumer namespaces; triggers rotate log, http, k8s patch, workflow submit.`,
-      '"full synth" is `npx cdk8s synth -o <tmp>` as users run it (the cdk8s.yaml app, through tsx; `--no-check-upgrade` keeps it off the network); "app alone" is `node lib/src/main.js` on the compiled app; "floor" writes the same kinds of objects as raw `ApiObject`s (bench/synth/floor.ts).',
+      '"full synth" is `npx cdk8s synth -o <tmp>` as users run it (the cdk8s.yaml app, through tsx; `--no-check-upgrade` keeps it off the network); "app alone" is `node lib/src/main.js` on the compiled app; "floor" writes the same kinds of objects as raw `ApiObject`s (bench/synth/floor.ts); the last two columns compare what each wrote.',
       `Every figure is the median of ${profile.synthRuns} runs; each round runs every size and variant in turn${profile.synthWarmup ? ' after an untimed warm-up round' : ''}; peak RSS is of the largest process in the tree.`,
       '"per pipeline" is wall time / pipelines; "net per pipeline" subtracts the time at the smallest size (Node and library start-up) and divides by the pipelines added, so growth beyond linear shows.',
     ],
@@ -112,6 +112,7 @@ export async function synthBench(product: BuiltProduct, profile: BenchProfile): 
           'app net per pipeline',
           'floor net per pipeline',
           'objects app / floor',
+          'YAML app / floor',
         ],
         rows: results.map((r) => row(r, results[0])),
       },
@@ -161,14 +162,25 @@ function medians(runs: Record<Variant, MeasuredRun[]>, pick: (run: MeasuredRun) 
   return out;
 }
 
-/** Counts the manifests in every YAML file of a synth output folder. */
-function countObjects(outdir: string): number {
-  let count = 0;
+/** What a synth wrote. */
+interface SynthOutput {
+  /** Manifests over every YAML file. */
+  readonly objects: number;
+  /** Bytes of YAML. */
+  readonly bytes: number;
+}
+
+/** Counts the manifests and bytes in every YAML file of a synth output folder. */
+function measureOutput(outdir: string): SynthOutput {
+  let objects = 0;
+  let bytes = 0;
   for (const file of readdirSync(outdir, { recursive: true, encoding: 'utf8' })) {
     if (!file.endsWith('.yaml') && !file.endsWith('.yml')) continue;
-    count += readFileSync(join(outdir, file), 'utf8').match(/^kind: /gm)?.length ?? 0;
+    const text = readFileSync(join(outdir, file), 'utf8');
+    objects += text.match(/^kind: /gm)?.length ?? 0;
+    bytes += Buffer.byteLength(text);
   }
-  return count;
+  return { objects, bytes };
 }
 
 function row(r: SizeResult, smallest: SizeResult | undefined): string[] {
@@ -189,7 +201,8 @@ function row(r: SizeResult, smallest: SizeResult | undefined): string[] {
     r.wallMs.app === undefined ? 'n/m' : formatMs(r.wallMs.app / r.pipelines),
     net === undefined ? '–' : formatMs(net),
     floorNet === undefined ? '–' : formatMs(floorNet),
-    `${r.objects.app === undefined ? 'n/m' : formatCount(r.objects.app)} / ${formatCount(r.objects.floor ?? 0)}`,
+    `${r.output.app ? formatCount(r.output.app.objects) : 'n/m'} / ${r.output.floor ? formatCount(r.output.floor.objects) : 'n/m'}`,
+    `${r.output.app ? formatBytes(r.output.app.bytes) : 'n/m'} / ${r.output.floor ? formatBytes(r.output.floor.bytes) : 'n/m'}`,
   ];
 }
 
