@@ -35,6 +35,34 @@ interface FloorConfig {
 const ARGO = 'argoproj.io/v1alpha1';
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const CLUSTER_ACTING = new Set(['k8s', 'argoWorkflow']);
+const STATUS_PATTERNS: Record<string, string> = {
+  succeeded: '^succeeded$',
+  failed: '^failed$',
+  any: '^(succeeded|failed)$',
+};
+/** Restricted pod and container security contexts, as Argo Events pods run them. */
+const POD_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  fsGroup: 10001,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+const CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+};
+const RESTRICTED_TEMPLATE = {
+  securityContext: POD_SECURITY,
+  container: { securityContext: CONTAINER_SECURITY },
+};
+const NATIVE_BUS = {
+  auth: 'none',
+  securityContext: POD_SECURITY,
+  containerTemplate: { securityContext: CONTAINER_SECURITY },
+  metricsContainerTemplate: { securityContext: CONTAINER_SECURITY },
+};
 
 /** Parses a config and synthesizes the floor's objects into `outdir`; returns how many it wrote. */
 export function synthFloor(configYaml: string, outdir: string): number {
@@ -52,7 +80,7 @@ function platformChart(app: App, config: FloorConfig): number {
   const labels = { 'app.kubernetes.io/name': 'kfp-events-publisher' };
   const name = 'kfp-events-publisher';
   const objects: [string, string, string, Record<string, unknown>][] = [
-    [ARGO, 'EventBus', bus.name, { spec: { nats: { native: { replicas: bus.replicas, auth: 'none' } } } }],
+    [ARGO, 'EventBus', bus.name, { spec: { nats: { native: { ...NATIVE_BUS, replicas: bus.replicas } } } }],
     ['v1', 'ServiceAccount', name, { automountServiceAccountToken: true }],
     ['apps/v1', 'Deployment', name, { spec: deploymentSpec(publisher.image, labels, name) }],
     [
@@ -99,7 +127,7 @@ function consumerChart(app: App, config: FloorConfig, consumer: FloorConsumer): 
   let objects = 2;
 
   apiObject(chart, 'bus', ARGO, 'EventBus', 'default', {
-    spec: { nats: { native: { replicas: 3, auth: 'none' } } },
+    spec: { nats: { native: { ...NATIVE_BUS, replicas: 3 } } },
   });
   apiObject(chart, 'source', ARGO, 'EventSource', 'run-completion', {
     spec: {
@@ -112,6 +140,7 @@ function consumerChart(app: App, config: FloorConfig, consumer: FloorConsumer): 
           connectionBackoff: { duration: '10s', factor: 2, jitter: 0.2, steps: 5 },
         },
       },
+      template: RESTRICTED_TEMPLATE,
     },
   });
 
@@ -147,12 +176,12 @@ function sensorSpec(
 ): Record<string, unknown> {
   const dependency = 'run-completion';
   const data = [
+    { path: 'body.data.status', type: 'string', value: [STATUS_PATTERNS[pipeline.status]] },
     { path: 'body.data.pipelineName', type: 'string', value: [`^${escapeRegex(pipeline.pipeline)}$`] },
   ];
-  if (pipeline.status !== 'any')
-    data.push({ path: 'body.data.status', type: 'string', value: [`^${pipeline.status}$`] });
   return {
-    ...(serviceAccountName ? { template: { serviceAccountName } } : {}),
+    eventBusName: 'default',
+    template: { ...RESTRICTED_TEMPLATE, ...(serviceAccountName ? { serviceAccountName } : {}) },
     dependencies: [
       { name: dependency, eventSourceName: 'run-completion', eventName: 'run-completion', filters: { data } },
     ],
@@ -160,7 +189,7 @@ function sensorSpec(
       template: { name: `${t.kind}-${i}`, ...triggerTemplate(t, dependency) },
       ...(t.kind === 'log'
         ? {}
-        : { retryStrategy: { steps: 3, duration: '10s', factor: 2 }, atLeastOnce: true }),
+        : { retryStrategy: { steps: 3, duration: '1s', factor: 2, jitter: 0.1 }, atLeastOnce: true }),
     })),
   };
 }
