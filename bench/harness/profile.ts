@@ -55,7 +55,7 @@ export const QUICK_PROFILE: BenchProfile = {
   closedLoopMs: 500,
   warmupMs: 300,
   pacedRate: 500,
-  pacedMs: 1_500,
-  backlogWorkflows: 1_000,
+  pacedMs: 1_000,
+  backlogWorkflows: 500,
   backlogRuns: 3,
 };
