@@ -6,6 +6,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/copy-assets.js ./scripts/copy-assets.js
 COPY src ./src
 COPY imports ./imports
 RUN npm ci && npm run build && npm prune --omit=dev
