@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PUBLISHER_ENV } from 'kfp-events';
+import { PUBLISHER_ENV, PUBLISHER_ENV_VARS } from 'kfp-events';
 import { loadPublisherConfig, PublisherConfigError } from '../../src/publisher/config.js';
 
 const E = PUBLISHER_ENV;
@@ -217,5 +217,31 @@ describe('loadPublisherConfig', () => {
     expect(loadError({ ...minimal, [E.HEALTH_PORT.name]: '8080' }).message).toBe(
       'invalid publisher configuration:\n  KFP_EVENTS_HEALTH_PORT = "8080": must differ from KFP_EVENTS_HTTP_PORT',
     );
+  });
+});
+
+describe('the environment contract', () => {
+  it('is read in full: every variable the publisher construct may set is one the runtime reads', () => {
+    const read = new Set<string>();
+    const env = new Proxy<Record<string, string | undefined>>(
+      {
+        [E.NATS_URL.name]: 'nats://bus:4222',
+        [E.DELIVERY.name]: 'jetstream',
+        [E.WORKFLOW_NAMESPACES.name]: 'kubeflow',
+        [E.LEADER_ELECTION.name]: 'true',
+        [E.LEASE_NAMESPACE.name]: 'kfp-operator',
+        [E.POD_NAME.name]: 'publisher-0',
+      },
+      {
+        get(target, name: string) {
+          read.add(name);
+          return target[name];
+        },
+      },
+    );
+
+    loadPublisherConfig(env);
+
+    expect(PUBLISHER_ENV_VARS.map((v) => v.name).filter((name) => !read.has(name))).toEqual([]);
   });
 });
