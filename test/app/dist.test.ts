@@ -68,7 +68,7 @@ describe('the example app', () => {
       committed.size === fresh.size && [...fresh].every(([name, text]) => committed.get(name) === text)
     );
 
-    expect(stale, 'dist/ is stale: run `npx cdk8s synth`').toBe(false);
+    expect(stale, 'dist/ is stale: run `npm run synth`').toBe(false);
   });
 
   it('reproduces the documented system', () => {
@@ -142,8 +142,8 @@ describe('the example app', () => {
 });
 
 describe('cdk8s app entry (src/main.ts)', () => {
-  function runMain(env: Record<string, string>) {
-    return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+  function runMain(env: Record<string, string>, args: string[] = []) {
+    return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       encoding: 'utf8',
@@ -196,6 +196,22 @@ describe('cdk8s app entry (src/main.ts)', () => {
       ].join('\n'),
     );
     expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('with --check-config validates and writes nothing, so npm run synth keeps dist/ on a broken config', () => {
+    const outdir = join(tempDir(), 'out');
+
+    const good = runMain({ KFP_EVENTS_CONFIG: 'kfp-events.yaml', CDK8S_OUTDIR: outdir }, ['--check-config']);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.yaml'), 'platform:\n  namespace: Bad_Name\n  publisher: {}\n');
+    const bad = runMain({ KFP_EVENTS_CONFIG: join(dir, 'broken.yaml'), CDK8S_OUTDIR: outdir }, [
+      '--check-config',
+    ]);
+
+    expect([good.status, good.stderr]).toEqual([0, '']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('platform.publisher.image: is required');
+    expect(existsSync(outdir)).toBe(false);
   });
 });
 

@@ -59,6 +59,7 @@ describe('kfp-events publish watching workflows, as a process', () => {
           KUBECONFIG: join(dir, 'kubeconfig'),
           [E.NATS_URL.name]: nats.url,
           [E.WORKFLOW_NAMESPACES.name]: 'kubeflow',
+          [E.LISTEN_HOST.name]: '127.0.0.1',
           [E.HTTP_PORT.name]: String(await freePort()),
           [E.HEALTH_PORT.name]: String(await freePort()),
           ...env,
