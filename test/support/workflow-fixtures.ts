@@ -9,10 +9,6 @@ export const WORKFLOW_FIXTURES_DIR = resolve(import.meta.dirname, '../../../shar
 /** Whether the shared sample workflows are here; tests that need them skip (and say so) when not. */
 export const haveWorkflowFixtures = existsSync(WORKFLOW_FIXTURES_DIR);
 
-if (!haveWorkflowFixtures) {
-  console.warn(`skipping workflow fixture tests: ${WORKFLOW_FIXTURES_DIR} does not exist`);
-}
-
 /** Reads one shared sample workflow (`.json` or `.yaml`). */
 export function loadWorkflowFixture(file: string): Workflow {
   return parse(readFileSync(join(WORKFLOW_FIXTURES_DIR, file), 'utf8')) as Workflow;

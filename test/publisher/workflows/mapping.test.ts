@@ -8,10 +8,17 @@ import {
   generatedWorkflow,
   haveWorkflowFixtures,
   loadWorkflowFixture,
+  WORKFLOW_FIXTURES_DIR,
   workflowFixtureFiles,
 } from '../../support/workflow-fixtures.js';
 
 const source = 'kfp';
+
+if (!haveWorkflowFixtures) {
+  console.warn(
+    `skipped: the shared sample workflow tests need ${WORKFLOW_FIXTURES_DIR} (../shared is absent)`,
+  );
+}
 
 describe.skipIf(!haveWorkflowFixtures)('workflowToEvent on the shared sample workflows', () => {
   it('maps the captured KFP v1 run that succeeded', () => {
@@ -103,15 +110,18 @@ describe.skipIf(!haveWorkflowFixtures)('workflowToEvent on the shared sample wor
     expect(workflowToEvent(v2, { source }).data.pipelineName).toBe('simple-two-step-pipeline');
   });
 
-  it.each(workflowFixtureFiles())('gives data that validates against the schema for %s', (file) => {
-    const fixture = loadWorkflowFixture(file);
-    const workflow = fixture.status?.phase
-      ? fixture
-      : finishedWorkflow(fixture, { name: `${fixture.metadata?.generateName ?? 'wf-'}done` });
+  it('gives data that validates against the schema for every shared sample workflow', () => {
+    const files = workflowFixtureFiles();
 
-    const event = workflowToEvent(workflow, { source });
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const fixture = loadWorkflowFixture(file);
+      const workflow = fixture.status?.phase
+        ? fixture
+        : finishedWorkflow(fixture, { name: `${fixture.metadata?.generateName ?? 'wf-'}done` });
 
-    expect(validateRunCompletionData(event.data)).toEqual([]);
+      expect(validateRunCompletionData(workflowToEvent(workflow, { source }).data), file).toEqual([]);
+    }
   });
 
   it('refuses a compiled workflow that has never run, naming the missing fields', () => {
