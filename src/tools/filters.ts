@@ -44,6 +44,8 @@ export interface FilterOutcome {
   readonly pass: boolean;
   /** The error Argo would log when it drops the event, if any. */
   readonly error?: string;
+  /** When `and` filters do not pass: the first that failed and the value it saw, for people to read. */
+  readonly failed?: string;
 }
 
 /** Thrown for filters whose Argo behaviour these tools do not reproduce (time, script). */
@@ -57,6 +59,7 @@ const ERROR_SEPARATOR = ' / ';
 interface GroupOutcome {
   readonly pass: boolean;
   readonly error?: string;
+  readonly failed?: string;
 }
 
 /** Applies a dependency's filters to an event, as the Sensor does before resolving the dependency. */
@@ -77,7 +80,9 @@ export function filterEvent(dependency: ArgoEventDependency, event: ArgoEvent): 
   if (operator === 'and') {
     const failed = [expr, data].find((group) => group.error !== undefined);
     if (failed?.error !== undefined) return { pass: false, error: failed.error };
-    return { pass: expr.pass && data.pass && context };
+    const pass = expr.pass && data.pass && context;
+    const why = expr.failed ?? data.failed ?? (context ? undefined : 'the context filter');
+    return pass || why === undefined ? { pass } : { pass, failed: why };
   }
 
   const errors = [expr.error, data.error].filter((error): error is string => error !== undefined);
@@ -97,7 +102,13 @@ export function filterData(
   data: unknown,
 ): GroupOutcome {
   if (filters === undefined || filters.length === 0) return { pass: true };
-  return combine('data', operator, filters, (filter) => evaluateDataFilter(filter, data, operator));
+  return combine(
+    'data',
+    operator,
+    filters,
+    (filter) => evaluateDataFilter(filter, data, operator),
+    (filter) => describeDataFilter(filter, data),
+  );
 }
 
 /** Applies a list of expression filters with a logical operator (Argo's `filterExpr`). */
@@ -107,7 +118,13 @@ export function filterExprs(
   data: unknown,
 ): GroupOutcome {
   if (filters === undefined) return { pass: true };
-  return combine('expr', operator, filters, (filter) => evaluateExprFilter(filter, data));
+  return combine(
+    'expr',
+    operator,
+    filters,
+    (filter) => evaluateExprFilter(filter, data),
+    (filter) => `expr filter ${JSON.stringify(filter.expr)}`,
+  );
 }
 
 /** Compares the non-empty fields of a context filter with the event's context (Argo's `filterContext`). */
@@ -129,6 +146,7 @@ function combine<F>(
   operator: LogicalOperator,
   filters: readonly F[],
   evaluate: (filter: F) => Verdict | 'skip',
+  describe: (filter: F) => string,
 ): GroupOutcome {
   const errors: string[] = [];
   for (const filter of filters) {
@@ -140,7 +158,7 @@ function combine<F>(
     } else if (verdict && operator === 'or') {
       return { pass: true };
     } else if (!verdict && operator === 'and') {
-      return { pass: false };
+      return { pass: false, failed: describe(filter) };
     }
   }
   if (operator === 'and') return { pass: true };
@@ -210,6 +228,12 @@ function evaluateDataFilter(
     default:
       return { error: `unsupported JSON type '${filter.type}'` };
   }
+}
+
+function describeDataFilter(filter: ArgoDataFilter, data: unknown): string {
+  const comparator = filter.comparator ?? '=';
+  const values = (filter.value ?? []).map((value) => JSON.stringify(value)).join(', ');
+  return `data filter ${filter.path} ${comparator} ${values} (${filter.type}) got ${gjsonGet(data, filter.path).raw}`;
 }
 
 function evaluateExprFilter(filter: ArgoExprFilter, data: unknown): Verdict | 'skip' {

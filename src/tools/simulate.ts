@@ -241,7 +241,8 @@ function simulateSensor(
     if (outcome.error !== undefined) {
       notes.push(`dependency "${dependency.name}": event dropped: ${outcome.error}`);
     } else if (!outcome.pass) {
-      notes.push(`dependency "${dependency.name}": filters did not pass`);
+      const why = outcome.failed === undefined ? '' : ` (${outcome.failed})`;
+      notes.push(`dependency "${dependency.name}": filters did not pass${why}`);
     } else {
       notes.push(`dependency "${dependency.name}": filters passed`);
       resolved.set(dependency.name, event);

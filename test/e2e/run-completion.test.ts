@@ -169,7 +169,9 @@ describe.each<WireEncoding>(['structured', 'binary'])(
       const penguin = sensor(await postAndReceive(penguinRun({ status: 'failed' })), PENGUIN_SENSOR);
 
       expect(penguin.fires).toBe(false);
-      expect(penguin.reason).toContain('filters did not pass');
+      expect(penguin.reason).toContain(
+        `filters did not pass (data filter ${sensorPaths(encoding).pipelineName} = "^penguin-pipeline$" (string) got ${JSON.stringify(pipelineName)})`,
+      );
     });
 
     it.each(['penguin-pipeline-v2', 'team-b/penguin-pipeline'])(

@@ -49,6 +49,7 @@ describe('string data filters', () => {
     expect(filterEvent(hello, event({ body: { message: 'say hello there' } }))).toEqual({ pass: true });
     expect(filterEvent(hello, event({ body: { message: 'this is my first webhook' } }))).toEqual({
       pass: false,
+      failed: 'data filter body.message = "hello", "hey" (string) got "this is my first webhook"',
     });
   });
 
@@ -74,7 +75,10 @@ describe('string data filters', () => {
 
   it('never passes with an ordering comparator on a string (filter.go: only = and != match strings)', () => {
     const ordered = data({ path: 'body.status', type: 'string', comparator: '>', value: ['a'] });
-    expect(filterEvent(ordered, event({ body: { status: 'succeeded' } }))).toEqual({ pass: false });
+    expect(filterEvent(ordered, event({ body: { status: 'succeeded' } }))).toEqual({
+      pass: false,
+      failed: 'data filter body.status > "a" (string) got "succeeded"',
+    });
   });
 
   it('compares numbers and booleans by their text', () => {

@@ -62,7 +62,8 @@ describe('simulate', () => {
     });
     expect(sensor(result, MODEL_UPDATE)).toMatchObject({
       fires: false,
-      reason: 'dependency "run-completion": filters did not pass',
+      reason:
+        'dependency "run-completion": filters did not pass (data filter body.data.status = "^succeeded$" (string) got "failed")',
     });
     expect(sensor(result, FAILURE).fires).toBe(true);
   });
