@@ -170,7 +170,7 @@ describe.each<WireEncoding>(['structured', 'binary'])(
 
       expect(penguin.fires).toBe(false);
       expect(penguin.reason).toContain(
-        `filters did not pass (data filter ${sensorPaths(encoding).pipelineName} = "^penguin-pipeline$" (string) got ${JSON.stringify(pipelineName)})`,
+        `filters did not pass (data filter ${sensorPaths(encoding).status} = "^succeeded$" (string) got "failed")`,
       );
     });
 
@@ -180,7 +180,9 @@ describe.each<WireEncoding>(['structured', 'binary'])(
         const penguin = sensor(await postAndReceive(penguinRun({ pipelineName })), PENGUIN_SENSOR);
 
         expect(penguin.fires).toBe(false);
-        expect(penguin.reason).toContain('filters did not pass');
+        expect(penguin.reason).toContain(
+          `filters did not pass (data filter ${sensorPaths(encoding).pipelineName} = "^penguin-pipeline$" (string) got ${JSON.stringify(pipelineName)})`,
+        );
       },
     );
 
