@@ -12,6 +12,7 @@ import { encodeNatsMessage, type WireEncoding } from '../contract/encoding.js';
 import type { PublisherDelivery } from '../contract/publisher-env.js';
 import type { RunCompletionEvent } from '../contract/run-completion.js';
 import type { NatsConfig } from './config.js';
+import { FlushCoalescer } from './flush-coalescer.js';
 import type { Logger } from './log.js';
 import type { PublisherMetrics } from './metrics.js';
 import { natsSecurityOptions } from './nats-auth.js';
@@ -19,8 +20,8 @@ import { natsSecurityOptions } from './nats-auth.js';
 /** Puts run-completion events on the bus. */
 export interface EventPublisher {
   /**
-   * Publishes one event. Resolves only once the bus confirmed it (core: the flush after the publish
-   * returned; JetStream: the PubAck, `Nats-Msg-Id` being the event id). Rejects with
+   * Publishes one event. Resolves only once the bus confirmed it (core: a flush that began after the
+   * publish returned, one round-trip shared by concurrent publishes; JetStream: the PubAck, `Nats-Msg-Id` being the event id). Rejects with
    * {@link BusUnavailableError} while disconnected or when the bus does not confirm in time.
    */
   publish(event: RunCompletionEvent): Promise<void>;
@@ -124,6 +125,8 @@ export class NatsEventPublisher implements EventPublisher {
   }
 
   private nc: NatsConnection | undefined;
+  /** Core mode: the flushes of the current connection, shared by concurrent publishes. */
+  private flusher: FlushCoalescer | undefined;
   private js: JetStreamClient | undefined;
   private ready = false;
   private closing = false;
@@ -180,6 +183,7 @@ export class NatsEventPublisher implements EventPublisher {
     this.setReady(false);
     const nc = this.nc;
     this.nc = undefined;
+    this.flusher = undefined;
     if (!nc || nc.isClosed()) return;
     const left = Math.max(deadline - Date.now(), 0);
     const drained = await withDeadline(
@@ -194,8 +198,10 @@ export class NatsEventPublisher implements EventPublisher {
 
   private async publishConfirmed(event: RunCompletionEvent): Promise<void> {
     const nc = this.nc;
+    const flusher = this.flusher;
     if (this.closing) throw new BusUnavailableError('the publisher is shutting down');
-    if (!this.ready || !nc) throw new BusUnavailableError(`not connected to NATS (${this.servers()})`);
+    if (!this.ready || !nc || !flusher)
+      throw new BusUnavailableError(`not connected to NATS (${this.servers()})`);
 
     const started = performance.now();
     const wire = encodeNatsMessage(event, this.options.encoding);
@@ -213,7 +219,7 @@ export class NatsEventPublisher implements EventPublisher {
       } else {
         nc.publish(this.options.subject, wire.payload, { headers: hdrs });
         const flushed = await withDeadline(
-          nc.flush().then(() => true),
+          flusher.confirm().then(() => true),
           timeoutMs,
         );
         if (flushed !== true)
@@ -247,7 +253,9 @@ export class NatsEventPublisher implements EventPublisher {
           await nc.close();
           return;
         }
-        this.nc = nc;
+        const connection = nc;
+        this.nc = connection;
+        this.flusher = new FlushCoalescer(() => connection.flush());
         this.log.info('connected to NATS', {
           server: nc.getServer(),
           delivery: this.options.delivery,
@@ -295,6 +303,7 @@ export class NatsEventPublisher implements EventPublisher {
     this.setReady(false);
     if (this.closing || this.nc !== nc) return;
     this.nc = undefined;
+    this.flusher = undefined;
     this.log.error('NATS connection closed; connecting again', { error });
     void this.connectLoop();
   }
