@@ -69,12 +69,35 @@ export class WorkflowQueue {
   /** Uids published but perhaps not labelled yet: a retry only labels them. */
   private readonly published = new Set<string>();
   private readonly controller = new AbortController();
+  /** Callers of {@link WorkflowQueue.whenBelow} waiting for the queue to shrink. */
+  private readonly shrinkWaiters: Array<{ readonly limit: number; readonly resolve: () => void }> = [];
 
   public constructor(private readonly options: WorkflowQueueOptions) {}
 
   /** Workflows seen finished and not yet published and labelled. */
   public get size(): number {
     return this.entries.size;
+  }
+
+  /**
+   * Resolves once fewer than `limit` workflows wait (at once when they already do), or once the
+   * queue stops or `signal` aborts; lets a lister fetch the next page only when there is room for it.
+   */
+  public whenBelow(limit: number, signal: AbortSignal): Promise<void> {
+    if (this.entries.size < limit || this.controller.signal.aborted || signal.aborted) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const waiter = { limit, resolve: () => done() };
+      const done = (): void => {
+        signal.removeEventListener('abort', done);
+        const index = this.shrinkWaiters.indexOf(waiter);
+        if (index >= 0) this.shrinkWaiters.splice(index, 1);
+        resolve();
+      };
+      signal.addEventListener('abort', done, { once: true });
+      this.shrinkWaiters.push(waiter);
+    });
   }
 
   /** Offers a workflow as listed or watched; finished, unlabelled ones are queued once. */
@@ -130,6 +153,7 @@ export class WorkflowQueue {
   /** Stops taking work and waits for the workflows being handled now. */
   public async stop(): Promise<void> {
     this.controller.abort();
+    for (const waiter of this.shrinkWaiters.splice(0)) waiter.resolve();
     await Promise.allSettled(this.running.values());
   }
 
@@ -241,6 +265,17 @@ export class WorkflowQueue {
   private remove(uid: string): void {
     this.entries.delete(uid);
     this.updateGauge();
+    this.wakeShrinkWaiters();
+  }
+
+  private wakeShrinkWaiters(): void {
+    const size = this.entries.size;
+    for (let i = this.shrinkWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.shrinkWaiters[i];
+      if (waiter === undefined || size >= waiter.limit) continue;
+      this.shrinkWaiters.splice(i, 1);
+      waiter.resolve();
+    }
   }
 
   private updateGauge(): void {
