@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type NatsConnection } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,14 @@ import {
 } from '../../src/publisher/sink.js';
 import { freePort, startNatsServer, type NatsServer } from '../support/nats-server.js';
 import { collect, sampleData, startSink, until } from './support.js';
+
+/** Whether every thread of a process is stopped (Linux state `T`), as SIGSTOP leaves it in time. */
+function stopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'T';
+  });
+}
 
 function event(runId: string): RunCompletionEvent {
   return createRunCompletionEvent({
@@ -85,6 +94,7 @@ describe('NatsEventPublisher', () => {
 
     process.kill(pid, 'SIGSTOP');
     try {
+      await until(() => stopped(pid), 'every thread of the server to stop');
       const outcomes = await Promise.allSettled(
         Array.from({ length: 20 }, (_, i) => sink.publish(event(`run-stalled-${i}`))),
       );
