@@ -55,8 +55,9 @@ const JSON_BODY_TYPES: ReadonlySet<string> = new Set([
   'application/cloudevents+json',
   'application/cloudevents+json; charset=utf-8',
 ]);
-/** Attributes of CloudEvents 0.3 that a 1.0 event may not carry. */
+/** A CloudEvents 0.3 attribute that a 1.0 event may not carry. */
 const SCHEMA_URL = 'schemaurl';
+/** A CloudEvents 0.3 attribute: `base64` means `data` is base64 text; any other value is an extension. */
 const CONTENT_ENCODING = 'datacontentencoding';
 const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
 
@@ -202,7 +203,7 @@ function toRunCompletionEvent(
   return { ok: true, form, event };
 }
 
-/** Checks the attributes the SDK would otherwise fill in (id, time) or not check (type). */
+/** Checks the attributes the HTTP binding itself leaves unchecked (specversion, type, source, id, time). */
 function checkAttributes(get: (name: string) => unknown, field: (name: string) => string): RequestProblem[] {
   const problems: RequestProblem[] = [];
   const required: Array<[string, string | undefined]> = [
