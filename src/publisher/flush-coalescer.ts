@@ -5,9 +5,13 @@
  * confirms every message written before its PING. {@link FlushCoalescer.confirm} therefore needs a
  * flush that starts after the caller's publish: when none is in flight it starts one at once; while
  * one is in flight (its PING may have left before the caller's message), the caller joins the single
- * next flush, which starts as soon as the current one settles. Any number of concurrent publishes
- * thus costs at most two outstanding round-trips, and a flush that fails rejects every publish it
- * was to confirm.
+ * next flush, which starts as soon as the current one succeeds. Any number of concurrent publishes
+ * thus costs at most two outstanding round-trips.
+ *
+ * A flush fails when the connection is lost, and nats.js then discards what it had not written yet,
+ * including messages published after that flush's PING. So a failed flush rejects every publish it
+ * was to confirm and every publish waiting for the next flush: a flush started later, on the
+ * re-established connection, would be answered without those messages.
  */
 export class FlushCoalescer {
   private current: Promise<void> | undefined;
@@ -21,15 +25,16 @@ export class FlushCoalescer {
     if (this.current === undefined) return this.start();
 
     this.next ??= this.current.then(
-      () => this.startNext(),
-      () => this.startNext(),
+      () => {
+        this.next = undefined;
+        return this.start();
+      },
+      (err: unknown) => {
+        this.next = undefined;
+        throw err;
+      },
     );
     return this.next;
-  }
-
-  private startNext(): Promise<void> {
-    this.next = undefined;
-    return this.start();
   }
 
   private start(): Promise<void> {

@@ -95,19 +95,22 @@ describe('FlushCoalescer', () => {
     expect(later).toEqual(['0:ok']);
   });
 
-  it('starts the next round-trip after a failed one for publishes that were waiting', async () => {
+  it('rejects the publishes waiting for the next round-trip when the one in flight fails, since the connection may have dropped them', async () => {
     const server = controlledFlush();
     const coalescer = new FlushCoalescer(server.flush);
 
-    const log = track([coalescer.confirm(), coalescer.confirm()]);
-    server.fail(new Error('timed out'));
+    const log = track([coalescer.confirm(), coalescer.confirm(), coalescer.confirm()]);
+    server.fail(new Error('disconnected'));
     await settle();
-    expect(log).toEqual(['0:timed out']);
-    expect(server.started).toBe(2);
+    expect(log).toEqual(['0:disconnected', '1:disconnected', '2:disconnected']);
+    expect(server.started).toBe(1);
 
+    const later = track([coalescer.confirm()]);
+    await settle();
+    expect(server.started).toBe(2);
     server.answer();
     await settle();
-    expect(log).toEqual(['0:timed out', '1:ok']);
+    expect(later).toEqual(['0:ok']);
   });
 
   it('turns a flush that throws at once into a rejection', async () => {
