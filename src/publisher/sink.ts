@@ -12,15 +12,17 @@ import { encodeNatsMessage, type WireEncoding } from '../contract/encoding.js';
 import type { PublisherDelivery } from '../contract/publisher-env.js';
 import type { RunCompletionEvent } from '../contract/run-completion.js';
 import type { NatsConfig } from './config.js';
+import { FlushCoalescer } from './flush-coalescer.js';
 import type { Logger } from './log.js';
 import type { PublisherMetrics } from './metrics.js';
 import { natsSecurityOptions } from './nats-auth.js';
+import { OutboundBatch } from './outbound-batch.js';
 
 /** Puts run-completion events on the bus. */
 export interface EventPublisher {
   /**
-   * Publishes one event. Resolves only once the bus confirmed it (core: the flush after the publish
-   * returned; JetStream: the PubAck, `Nats-Msg-Id` being the event id). Rejects with
+   * Publishes one event. Resolves only once the bus confirmed it (core: a flush that began after the
+   * publish was written, one round-trip shared by concurrent publishes; JetStream: the PubAck, `Nats-Msg-Id` being the event id). Rejects with
    * {@link BusUnavailableError} while disconnected or when the bus does not confirm in time.
    */
   publish(event: RunCompletionEvent): Promise<void>;
@@ -124,6 +126,11 @@ export class NatsEventPublisher implements EventPublisher {
   }
 
   private nc: NatsConnection | undefined;
+  /**
+   * The publishes of one event-loop turn on the current connection, written together; in core mode
+   * confirmed by one flush shared with concurrent publishes.
+   */
+  private outbound: OutboundBatch | undefined;
   private js: JetStreamClient | undefined;
   private ready = false;
   private closing = false;
@@ -180,6 +187,7 @@ export class NatsEventPublisher implements EventPublisher {
     this.setReady(false);
     const nc = this.nc;
     this.nc = undefined;
+    this.outbound = undefined;
     if (!nc || nc.isClosed()) return;
     const left = Math.max(deadline - Date.now(), 0);
     const drained = await withDeadline(
@@ -194,8 +202,10 @@ export class NatsEventPublisher implements EventPublisher {
 
   private async publishConfirmed(event: RunCompletionEvent): Promise<void> {
     const nc = this.nc;
+    const outbound = this.outbound;
     if (this.closing) throw new BusUnavailableError('the publisher is shutting down');
-    if (!this.ready || !nc) throw new BusUnavailableError(`not connected to NATS (${this.servers()})`);
+    if (!this.ready || !nc || !outbound)
+      throw new BusUnavailableError(`not connected to NATS (${this.servers()})`);
 
     const started = performance.now();
     const wire = encodeNatsMessage(event, this.options.encoding);
@@ -204,16 +214,20 @@ export class NatsEventPublisher implements EventPublisher {
     const timeoutMs = this.options.publishTimeoutMs;
 
     try {
-      if (this.js) {
-        await this.js.publish(this.options.subject, wire.payload, {
-          headers: hdrs,
-          msgID: event.id,
-          timeout: timeoutMs,
+      const js = this.js;
+      if (js) {
+        await outbound.submit(async () => {
+          await js.publish(this.options.subject, wire.payload, {
+            headers: hdrs,
+            msgID: event.id,
+            timeout: timeoutMs,
+          });
         });
       } else {
-        nc.publish(this.options.subject, wire.payload, { headers: hdrs });
         const flushed = await withDeadline(
-          nc.flush().then(() => true),
+          outbound
+            .submit(() => nc.publish(this.options.subject, wire.payload, { headers: hdrs }))
+            .then(() => true),
           timeoutMs,
         );
         if (flushed !== true)
@@ -247,7 +261,9 @@ export class NatsEventPublisher implements EventPublisher {
           await nc.close();
           return;
         }
-        this.nc = nc;
+        const connection = nc;
+        this.nc = connection;
+        this.outbound = this.outboundBatch(connection);
         this.log.info('connected to NATS', {
           server: nc.getServer(),
           delivery: this.options.delivery,
@@ -295,6 +311,7 @@ export class NatsEventPublisher implements EventPublisher {
     this.setReady(false);
     if (this.closing || this.nc !== nc) return;
     this.nc = undefined;
+    this.outbound = undefined;
     this.log.error('NATS connection closed; connecting again', { error });
     void this.connectLoop();
   }
@@ -338,6 +355,13 @@ export class NatsEventPublisher implements EventPublisher {
         duplicate_window: nanos(duplicateWindowMs),
       });
     }
+  }
+
+  /** Core mode: batches confirmed by a shared flush; JetStream: each publish's PubAck confirms it. */
+  private outboundBatch(nc: NatsConnection): OutboundBatch {
+    if (this.options.delivery === 'jetstream') return new OutboundBatch(() => Promise.resolve());
+    const flusher = new FlushCoalescer(() => nc.flush());
+    return new OutboundBatch(() => flusher.confirm());
   }
 
   private connectionOptions(): ConnectionOptions {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type NatsConnection } from 'nats';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -8,9 +9,21 @@ import {
 } from 'kfp-events';
 import { createLogger } from '../../src/publisher/log.js';
 import { PublisherMetrics } from '../../src/publisher/metrics.js';
-import { BusUnavailableError, type NatsEventPublisher } from '../../src/publisher/sink.js';
+import {
+  BusUnavailableError,
+  PublishTimeoutError,
+  type NatsEventPublisher,
+} from '../../src/publisher/sink.js';
 import { freePort, startNatsServer, type NatsServer } from '../support/nats-server.js';
 import { collect, sampleData, startSink, until } from './support.js';
+
+/** Whether every thread of a process is stopped (Linux state `T`), as SIGSTOP leaves it in time. */
+function stopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'T';
+  });
+}
 
 function event(runId: string): RunCompletionEvent {
   return createRunCompletionEvent({
@@ -53,6 +66,50 @@ describe('NatsEventPublisher', () => {
     expect(
       (await metrics.publishLatency.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value,
     ).toBe(1);
+  });
+
+  it('confirms many concurrent core publishes only once the server has routed every one of them', async () => {
+    const server = track(await startNatsServer());
+    const nc = track(await connect({ servers: server.url }));
+    const seen = await collect(nc, 'events');
+    const sink = track(startSink(server));
+    await sink.whenConnected();
+    const runIds = Array.from({ length: 200 }, (_, i) => `run-many-${i}`);
+
+    await Promise.all(runIds.map((runId) => sink.publish(event(runId))));
+
+    // The server routed each message before answering the sink's PING; this PING on the subscriber's
+    // connection is answered after those messages were written to it, so none may still be missing.
+    await nc.flush();
+    const ids = seen.map((m) => (JSON.parse(m.payload) as { id: string }).id);
+    expect(new Set(ids)).toEqual(new Set(runIds.map((runId) => runCompletionEventId('kfp', runId))));
+    expect(ids).toHaveLength(200);
+  });
+
+  it('rejects every concurrent core publish whose shared flush the server does not answer in time', async () => {
+    const server = track(await startNatsServer());
+    const sink = track(startSink(server, { publishTimeoutMs: 300 }));
+    await sink.whenConnected();
+    const pid = server.pid ?? 0;
+
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await until(() => stopped(pid), 'every thread of the server to stop');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => sink.publish(event(`run-stalled-${i}`))),
+      );
+
+      expect(outcomes.map((o) => o.status)).toEqual(Array.from({ length: 20 }, () => 'rejected'));
+      for (const [i, outcome] of outcomes.entries()) {
+        const reason = (outcome as PromiseRejectedResult).reason as Error;
+        expect(reason).toBeInstanceOf(PublishTimeoutError);
+        expect(reason.message).toBe(
+          `NATS did not confirm event ${runCompletionEventId('kfp', `run-stalled-${i}`)} within 300 ms`,
+        );
+      }
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
   });
 
   it('puts the attributes into ce-* headers and data alone into the payload in binary mode', async () => {

@@ -5,6 +5,12 @@ import { WorkflowApiError } from './errors.js';
 import type { WorkflowQueue } from './queue.js';
 import { PUBLISHED_LABEL } from './workflow.js';
 
+/**
+ * Pages of the backlog listed ahead of publishing: the next page is fetched only while fewer than
+ * this many pages of workflows wait in the queue, so a large backlog is never held in memory at once.
+ */
+export const LIST_AHEAD_PAGES = 2;
+
 /** Only workflows not yet labelled are listed and watched. */
 export const UNPUBLISHED_SELECTOR = `!${PUBLISHED_LABEL}`;
 
@@ -78,6 +84,8 @@ async function listBacklog(options: NamespaceWatchOptions): Promise<string> {
   let resourceVersion = '';
 
   do {
+    await queue.whenBelow(LIST_AHEAD_PAGES * pageSize, signal);
+    if (signal.aborted) break;
     const page = await api.list(namespace, {
       labelSelector: UNPUBLISHED_SELECTOR,
       limit: pageSize,

@@ -1,7 +1,7 @@
 import type { RunCompletionEvent, ServingModelArtifact } from '../../contract/index.js';
 import type { Logger } from '../log.js';
 import type { PublisherMetrics } from '../metrics.js';
-import type { MlmdClient } from '../mlmd/client.js';
+import type { MlmdClient, ServingModelQuery } from '../mlmd/client.js';
 import type { WorkflowApi } from './api.js';
 import { backoffDelay, type Backoff } from './backoff.js';
 import { MalformedWorkflowError } from './errors.js';
@@ -31,8 +31,20 @@ export interface WorkflowQueueOptions {
   readonly metrics: PublisherMetrics;
 }
 
+/**
+ * What the queue keeps of a workflow waiting to be published: the event mapped from it and the few
+ * fields the MLMD lookup and the label patch need. The workflow object itself (whose `status.nodes`
+ * can be large) is dropped once mapped, so a backlog of many workflows costs little memory.
+ */
 interface Entry {
-  workflow: Workflow;
+  /** `namespace/name`, for logs. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The event without serving model artifacts (those come from MLMD when it is configured). */
+  event: RunCompletionEvent;
+  /** The MLMD lookup of the run, but for the component and output (the same for every workflow). */
+  lookup: Omit<ServingModelQuery, 'component' | 'output'>;
   attempts: number;
   contextMisses: number;
 }
@@ -57,12 +69,35 @@ export class WorkflowQueue {
   /** Uids published but perhaps not labelled yet: a retry only labels them. */
   private readonly published = new Set<string>();
   private readonly controller = new AbortController();
+  /** Callers of {@link WorkflowQueue.whenBelow} waiting for the queue to shrink. */
+  private readonly shrinkWaiters: Array<{ readonly limit: number; readonly resolve: () => void }> = [];
 
   public constructor(private readonly options: WorkflowQueueOptions) {}
 
   /** Workflows seen finished and not yet published and labelled. */
   public get size(): number {
     return this.entries.size;
+  }
+
+  /**
+   * Resolves once fewer than `limit` workflows wait (at once when they already do), or once the
+   * queue stops or `signal` aborts; lets a lister fetch the next page only when there is room for it.
+   */
+  public whenBelow(limit: number, signal: AbortSignal): Promise<void> {
+    if (this.entries.size < limit || this.controller.signal.aborted || signal.aborted) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const waiter = { limit, resolve: () => done() };
+      const done = (): void => {
+        signal.removeEventListener('abort', done);
+        const index = this.shrinkWaiters.indexOf(waiter);
+        if (index >= 0) this.shrinkWaiters.splice(index, 1);
+        resolve();
+      };
+      signal.addEventListener('abort', done, { once: true });
+      this.shrinkWaiters.push(waiter);
+    });
   }
 
   /** Offers a workflow as listed or watched; finished, unlabelled ones are queued once. */
@@ -74,19 +109,33 @@ export class WorkflowQueue {
       return;
     }
 
+    let event: RunCompletionEvent;
     try {
       if (workflowStatus(workflow) === undefined) return;
+      event = workflowToEvent(workflow, { source: this.options.source });
     } catch (error) {
-      this.skip(uid, error as MalformedWorkflowError);
+      if (!(error instanceof MalformedWorkflowError)) throw error;
+      this.skip(uid, error);
       return;
     }
 
+    const lookup = mlmdLookup(workflow, event);
     const entry = this.entries.get(uid);
     if (entry !== undefined) {
-      entry.workflow = workflow;
+      entry.event = event;
+      entry.lookup = lookup;
       return;
     }
-    this.entries.set(uid, { workflow, attempts: 0, contextMisses: 0 });
+    const { namespace = '', name = '' } = workflow.metadata ?? {};
+    this.entries.set(uid, {
+      key: workflowKey(workflow),
+      namespace,
+      name,
+      event,
+      lookup,
+      attempts: 0,
+      contextMisses: 0,
+    });
     this.ready.push(uid);
     this.updateGauge();
     this.pump();
@@ -104,6 +153,7 @@ export class WorkflowQueue {
   /** Stops taking work and waits for the workflows being handled now. */
   public async stop(): Promise<void> {
     this.controller.abort();
+    for (const waiter of this.shrinkWaiters.splice(0)) waiter.resolve();
     await Promise.allSettled(this.running.values());
   }
 
@@ -123,8 +173,6 @@ export class WorkflowQueue {
 
   private async handle(uid: string, entry: Entry): Promise<void> {
     const { logger, metrics } = this.options;
-    const workflow = entry.workflow;
-    const key = workflowKey(workflow);
 
     try {
       await this.publishAndLabel(uid, entry);
@@ -140,11 +188,11 @@ export class WorkflowQueue {
       if (error instanceof ContextNotFound) {
         entry.contextMisses += 1;
       } else {
-        metrics.events.inc({ source: 'workflow', status: statusOf(workflow), outcome: 'unavailable' });
+        metrics.events.inc({ source: 'workflow', status: entry.event.data.status, outcome: 'unavailable' });
       }
       const wait = backoffDelay(this.options.retryBackoff, entry.attempts);
       logger.warn('workflow not published yet, will retry', {
-        workflow: key,
+        workflow: entry.key,
         attempt: entry.attempts,
         retryInMs: wait,
         error,
@@ -158,20 +206,21 @@ export class WorkflowQueue {
   }
 
   private async publishAndLabel(uid: string, entry: Entry): Promise<void> {
-    const { api, sink, source, logger, metrics } = this.options;
-    const workflow = entry.workflow;
-    const draft = workflowToEvent(workflow, { source });
+    const { api, sink, logger, metrics } = this.options;
 
     if (!this.published.has(uid)) {
-      const servingModelArtifacts = await this.servingModelArtifacts(entry, draft);
-      const event = workflowToEvent(workflow, { source, servingModelArtifacts });
+      const servingModelArtifacts = await this.servingModelArtifacts(entry);
+      const event =
+        servingModelArtifacts.length === 0
+          ? entry.event
+          : { ...entry.event, data: { ...entry.event.data, servingModelArtifacts } };
       const started = performance.now();
       await sink.publish(event);
       metrics.publishLatency.observe((performance.now() - started) / 1000);
       metrics.events.inc({ source: 'workflow', status: event.data.status, outcome: 'published' });
       this.published.add(uid);
       logger.info('published run completion', {
-        workflow: workflowKey(workflow),
+        workflow: entry.key,
         id: event.id,
         status: event.data.status,
         pipelineName: event.data.pipelineName,
@@ -179,33 +228,25 @@ export class WorkflowQueue {
       });
     }
 
-    const { namespace, name } = workflow.metadata ?? {};
-    await api.markPublished(namespace ?? '', name ?? '');
+    await api.markPublished(entry.namespace, entry.name);
   }
 
-  private async servingModelArtifacts(
-    entry: Entry,
-    draft: RunCompletionEvent,
-  ): Promise<ServingModelArtifact[]> {
+  private async servingModelArtifacts(entry: Entry): Promise<ServingModelArtifact[]> {
     const { mlmd, artifactComponent, artifactOutput, mlmdContextAttempts, logger } = this.options;
     if (mlmd === undefined) return [];
 
-    const workflow = entry.workflow;
     const artifacts = await mlmd.servingModelArtifacts({
-      pipelineName: draft.data.pipelineName,
-      workflowName: workflow.metadata?.name ?? '',
-      runId: workflow.metadata?.labels?.[WORKFLOW_KEYS.runId] ?? workflow.metadata?.uid ?? '',
-      kfpV2: isKfpV2(workflow),
+      ...entry.lookup,
       component: artifactComponent,
       output: artifactOutput,
     });
     if (artifacts !== undefined) return artifacts;
 
     if (entry.contextMisses + 1 < mlmdContextAttempts) {
-      throw new ContextNotFound(`ML Metadata has no context for workflow ${workflowKey(workflow)} yet`);
+      throw new ContextNotFound(`ML Metadata has no context for workflow ${entry.key} yet`);
     }
     logger.warn('ML Metadata has no context for the run; publishing without serving model artifacts', {
-      workflow: workflowKey(workflow),
+      workflow: entry.key,
       attempts: mlmdContextAttempts,
     });
     return [];
@@ -224,11 +265,32 @@ export class WorkflowQueue {
   private remove(uid: string): void {
     this.entries.delete(uid);
     this.updateGauge();
+    this.wakeShrinkWaiters();
+  }
+
+  private wakeShrinkWaiters(): void {
+    const size = this.entries.size;
+    for (let i = this.shrinkWaiters.length - 1; i >= 0; i--) {
+      const waiter = this.shrinkWaiters[i];
+      if (waiter === undefined || size >= waiter.limit) continue;
+      this.shrinkWaiters.splice(i, 1);
+      waiter.resolve();
+    }
   }
 
   private updateGauge(): void {
     this.options.metrics.backlog.set(this.entries.size);
   }
+}
+
+/** The MLMD lookup of a workflow's run: its pipeline, name, run id and KFP generation. */
+function mlmdLookup(workflow: Workflow, event: RunCompletionEvent): Entry['lookup'] {
+  return {
+    pipelineName: event.data.pipelineName,
+    workflowName: workflow.metadata?.name ?? '',
+    runId: workflow.metadata?.labels?.[WORKFLOW_KEYS.runId] ?? workflow.metadata?.uid ?? '',
+    kfpV2: isKfpV2(workflow),
+  };
 }
 
 /** Whether the KFP v2 backend compiled the workflow (its runs are recorded under `system.PipelineRun`). */
@@ -238,12 +300,4 @@ function isKfpV2(workflow: Workflow): boolean {
     workflow.metadata?.labels?.['pipelines.kubeflow.org/v2_pipeline'] === 'true' ||
     podLabels?.['pipelines.kubeflow.org/v2_component'] === 'true'
   );
-}
-
-function statusOf(workflow: Workflow): string {
-  try {
-    return workflowStatus(workflow) ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

@@ -60,6 +60,31 @@ describe('startWorkflowSource', () => {
     expect(lists[1]?.query.get('continue')).toMatch(/:3$/);
   });
 
+  it('lists the next page of the backlog only while fewer than two pages of workflows wait', async () => {
+    for (let i = 0; i < 20; i++) kube.addWorkflow(generatedWorkflow(i));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const holding = sink.publish.bind(sink);
+    sink.publish = async (event) => {
+      await held;
+      return holding(event);
+    };
+    const lists = (): number =>
+      kube.requests.filter((r) => r.method === 'GET' && r.query.get('watch') !== 'true').length;
+
+    start();
+    await waitFor('two pages listed', () => lists() === 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(lists()).toBe(2);
+    expect(handle?.backlog()).toBe(6);
+
+    release();
+    await waitFor('20 labelled workflows', () => generatedNames(0, 20).every(labelled));
+    expect(sink.runNames()).toEqual(generatedNames(0, 20));
+    expect(lists()).toBe(7);
+  });
+
   it('skips workflows already labelled and those not finished', async () => {
     kube.addWorkflow(generatedWorkflow(0, { labels: { [published]: 'true' } }));
     kube.addWorkflow(generatedWorkflow(1, { phase: 'Running' }));
