@@ -85,6 +85,7 @@ export class HttpSource {
 
     const body = await readBody(req, this.maxBodyBytes);
     if (body === undefined) {
+      this.options.metrics.events.inc({ source: 'http', status: 'unknown', outcome: 'rejected' });
       res.setHeader('Connection', 'close');
       send(res, 413, { error: `the body is larger than ${this.maxBodyBytes} bytes`, field: '' });
       res.once('finish', () => req.destroy());

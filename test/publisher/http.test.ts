@@ -200,6 +200,9 @@ describe('HTTP source', () => {
 
     it('a body over the limit with 413, declared or streamed', async () => {
       const big = JSON.stringify(sampleData({ padding: 'x'.repeat(5_000) }));
+      const rejected = async (): Promise<number> =>
+        (await metrics.events.get()).values.find((v) => v.labels.outcome === 'rejected')?.value ?? 0;
+      const before = await rejected();
 
       const declared = await send(port, '/events', { headers: JSON_HEADERS, body: big });
       const streamed = await send(port, '/events', {
@@ -209,6 +212,7 @@ describe('HTTP source', () => {
 
       expect([declared.status, streamed.status]).toEqual([413, 413]);
       expect(declared.json()).toEqual({ error: 'the body is larger than 4096 bytes', field: '' });
+      expect((await rejected()) - before).toBe(2);
     });
 
     it('an unsupported content type with 415', async () => {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { RunCompletionEvent, ServingModelArtifact } from '../../contract/index.js';
 import type { Logger } from '../log.js';
 import type { PublisherMetrics } from '../metrics.js';
@@ -72,7 +73,11 @@ export class WorkflowQueue {
   /** Callers of {@link WorkflowQueue.whenBelow} waiting for the queue to shrink. */
   private readonly shrinkWaiters: Array<{ readonly limit: number; readonly resolve: () => void }> = [];
 
-  public constructor(private readonly options: WorkflowQueueOptions) {}
+  public constructor(private readonly options: WorkflowQueueOptions) {
+    // Every retrying workflow waits on this signal (and removes its listener when done); a backlog
+    // retrying while the bus is down has more waiters than Node's default warning threshold of 10.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   /** Workflows seen finished and not yet published and labelled. */
   public get size(): number {
