@@ -108,8 +108,18 @@ export function check(manifests: readonly Manifest[], options: CheckOptions = {}
             fix: `use type: ${fits}`,
           });
         }
+        const values = filter.value ?? [];
+        if (filter.comparator === '!=' && values.length > 1) {
+          at(`${base}.data[${f}].comparator`, {
+            message: `"!=" with ${values.length} values passes when ${filter.path} differs from any one of them, which is nearly always; it does not mean "none of these"`,
+            fix:
+              filter.type === 'string'
+                ? `use one value, ${JSON.stringify(anyOf(values))}, with "!="`
+                : 'use an expression filter (exprs) that excludes each value',
+          });
+        }
         if (filter.type !== 'string') continue;
-        for (const [v, value] of (filter.value ?? []).entries()) {
+        for (const [v, value] of values.entries()) {
           if (!isAnchored(value)) {
             at(`${base}.data[${f}].value[${v}]`, {
               message: `${JSON.stringify(value)} is an unanchored regular expression, so it also matches values that merely contain it`,
@@ -335,4 +345,9 @@ export function anchor(pattern: string): string {
   const hadEnd = pattern.endsWith('$') && !pattern.endsWith('\\$');
   const inner = pattern.slice(hadStart ? 1 : 0, hadEnd ? -1 : undefined);
   return `^${hadStart || hadEnd ? inner : inner.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')}$`;
+}
+
+/** One anchored regular expression matching exactly any of `patterns`. */
+function anyOf(patterns: readonly string[]): string {
+  return `^(${patterns.map((p) => anchor(p).slice(1, -1)).join('|')})$`;
 }

@@ -77,6 +77,26 @@ describe('check', () => {
     ]);
   });
 
+  it('flags "!=" with several values, which Argo Events passes when the field differs from any one', async () => {
+    const manifests = editObject(await loadFixture('valid'), 'Sensor', 'penguin-pipeline-model-update', {
+      'spec.dependencies.0.filters.data.0.comparator': '!=',
+      'spec.dependencies.0.filters.data.0.value': ['^succeeded$', 'failed'],
+    });
+
+    expect(check(manifests).problems.map((p) => [p.path, p.message, p.fix])).toEqual([
+      [
+        'spec.dependencies[0].filters.data[0].comparator',
+        '"!=" with 2 values passes when body.data.status differs from any one of them, which is nearly always; it does not mean "none of these"',
+        'use one value, "^(succeeded|failed)$", with "!="',
+      ],
+      [
+        'spec.dependencies[0].filters.data[0].value[1]',
+        '"failed" is an unanchored regular expression, so it also matches values that merely contain it',
+        'use "^failed$"',
+      ],
+    ]);
+  });
+
   it('throws a ManifestError naming both Deployments when they disagree on the encoding', async () => {
     const manifests = await loadFixture('valid');
     const second = editObject(manifests, 'Deployment', 'kfp-events-publisher', {
