@@ -152,11 +152,19 @@ export const EVENT_BUS_CLIENT_PORT = 4222;
 const BUS_NAME_MAX_LENGTH = 63 - 'eventbus-'.length - '-stan-svc'.length;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
 
+/** What identifies a bus; everything else a client needs follows from it (see `eventBusFacts`). */
+interface EventBusIdentity {
+  readonly name: string;
+  readonly namespace: string;
+  readonly kind: EventBusKind;
+  readonly auth: EventBusAuth;
+}
+
 /**
- * An Argo Events EventBus. Base of {@link OperatorEventBus} and {@link ConsumerEventBus}; it validates the
- * props, synthesizes the object and exposes what clients need to connect.
+ * The connection facts of a bus, derived once from its identity. Base of the buses synthesized here and
+ * of references to buses deployed elsewhere.
  */
-abstract class ArgoEventBus extends Construct implements IEventBus {
+abstract class EventBusBase extends Construct implements IEventBus {
   readonly name: string;
   readonly namespace: string;
   readonly kind: EventBusKind;
@@ -167,32 +175,46 @@ abstract class ArgoEventBus extends Construct implements IEventBus {
   readonly clientAuthSecret?: SecretKeyReference;
   readonly tlsCaSecret?: SecretKeyReference;
   readonly podLabels: Readonly<Record<string, string>>;
+
+  /** @param identify validates the props in the new construct's scope and returns the bus's identity */
+  protected constructor(scope: Construct, id: string, identify: (self: Construct) => EventBusIdentity) {
+    super(scope, id);
+
+    const { name, namespace, kind, auth } = identify(this);
+    const facts = eventBusFacts(name, namespace, kind, auth);
+    this.name = name;
+    this.namespace = facts.namespace;
+    this.kind = kind;
+    this.auth = auth;
+    this.serviceName = facts.serviceName;
+    this.clientUrl = facts.clientUrl;
+    this.clientAuthSecret = facts.clientAuthSecret;
+    this.tlsCaSecret = facts.tlsCaSecret;
+    this.podLabels = facts.podLabels;
+  }
+}
+
+/**
+ * An Argo Events EventBus. Base of {@link OperatorEventBus} and {@link ConsumerEventBus}; it validates the
+ * props, synthesizes the object and exposes what clients need to connect.
+ */
+abstract class ArgoEventBus extends EventBusBase {
   /** The replicas synthesized. */
   readonly replicas: number;
   /** The EventBus object. */
   readonly apiObject: EventBus;
 
   protected constructor(scope: Construct, id: string, name: string, props: EventBusOptions) {
-    super(scope, id);
-
     const kind = props.kind ?? EVENT_BUS_DEFAULTS.kind;
     const auth = props.auth ?? EVENT_BUS_DEFAULTS.auth;
     const replicas = props.replicas ?? EVENT_BUS_DEFAULTS.replicas;
-    const namespace = props.namespace ?? chartNamespace(this);
-    validateBusProps(this, name, namespace, kind, auth, replicas, props);
+    super(scope, id, (self) => {
+      const namespace = props.namespace ?? chartNamespace(self);
+      validateBusProps(self, name, namespace, kind, auth, replicas, props);
+      return { name, namespace: namespace as string, kind, auth };
+    });
 
-    const facts = eventBusFacts(name, namespace as string, kind, auth);
-    this.name = name;
-    this.namespace = facts.namespace;
-    this.kind = kind;
-    this.auth = auth;
     this.replicas = replicas;
-    this.serviceName = facts.serviceName;
-    this.clientUrl = facts.clientUrl;
-    this.clientAuthSecret = facts.clientAuthSecret;
-    this.tlsCaSecret = facts.tlsCaSecret;
-    this.podLabels = facts.podLabels;
-
     this.apiObject = new EventBus(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: busSpec(kind, auth, replicas, props),
@@ -219,44 +241,23 @@ export class ConsumerEventBus extends ArgoEventBus {
   }
 }
 
-class ImportedEventBus extends Construct implements IEventBus {
-  readonly name: string;
-  readonly namespace: string;
-  readonly kind: EventBusKind;
-  readonly auth: EventBusAuth;
-  readonly serviceName: string;
-  readonly clientPort = EVENT_BUS_CLIENT_PORT;
-  readonly clientUrl: string;
-  readonly clientAuthSecret?: SecretKeyReference;
-  readonly tlsCaSecret?: SecretKeyReference;
-  readonly podLabels: Readonly<Record<string, string>>;
-
+class ImportedEventBus extends EventBusBase {
   constructor(scope: Construct, id: string, attributes: EventBusAttributes) {
-    super(scope, id);
-
-    const kind = attributes.kind ?? EVENT_BUS_DEFAULTS.kind;
-    const auth = attributes.auth ?? EVENT_BUS_DEFAULTS.auth;
-    const validator = new PropsValidator(this);
-    validator.dnsLabel('name', attributes.name, BUS_NAME_MAX_LENGTH);
-    validator.dnsLabel('namespace', attributes.namespace);
-    if (kind === EventBusKind.JETSTREAM && auth !== EventBusAuth.NONE) {
-      validator.fail(
-        'auth',
-        `"${auth}" is not allowed with a JetStream bus, which always uses user/password`,
-      );
-    }
-    validator.throwIfAny();
-
-    const facts = eventBusFacts(attributes.name, attributes.namespace, kind, auth);
-    this.name = attributes.name;
-    this.namespace = facts.namespace;
-    this.kind = kind;
-    this.auth = auth;
-    this.serviceName = facts.serviceName;
-    this.clientUrl = facts.clientUrl;
-    this.clientAuthSecret = facts.clientAuthSecret;
-    this.tlsCaSecret = facts.tlsCaSecret;
-    this.podLabels = facts.podLabels;
+    super(scope, id, (self) => {
+      const kind = attributes.kind ?? EVENT_BUS_DEFAULTS.kind;
+      const auth = attributes.auth ?? EVENT_BUS_DEFAULTS.auth;
+      const validator = new PropsValidator(self);
+      validator.dnsLabel('name', attributes.name, BUS_NAME_MAX_LENGTH);
+      validator.dnsLabel('namespace', attributes.namespace);
+      if (kind === EventBusKind.JETSTREAM && auth !== EventBusAuth.NONE) {
+        validator.fail(
+          'auth',
+          `"${auth}" is not allowed with a JetStream bus, which always uses user/password`,
+        );
+      }
+      validator.throwIfAny();
+      return { name: attributes.name, namespace: attributes.namespace, kind, auth };
+    });
   }
 }
 
