@@ -1,23 +1,11 @@
 import { request } from 'node:http';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const POLL_INTERVAL_MS = 50;
 
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not allocate a free port on 127.0.0.1'));
-      });
-    });
-  });
-}
+/** A TCP port that was free on 127.0.0.1 a moment ago (the tests' helper, shared). */
+export { freePort } from '../../test/support/nats-server.js';
 
 /** True when a TCP connection to 127.0.0.1:`port` opens and the peer sends `greeting` first. */
 export function answersWith(port: number, greeting: string): Promise<boolean> {
